@@ -1,0 +1,61 @@
+#include "uuid.hpp"
+
+#include <array>
+#include <cstdint>
+
+#include "sha1.hpp"
+
+namespace mphb {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> normalize_uuid(std::string_view text) {
+  if (text.size() != 36) return std::nullopt;
+  std::string out(36, '-');
+  for (size_t i = 0; i < 36; ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash) {
+      if (text[i] != '-') return std::nullopt;
+      continue;
+    }
+    const int v = hex_value(text[i]);
+    if (v < 0) return std::nullopt;
+    out[i] = "0123456789abcdef"[v];
+  }
+  return out;
+}
+
+std::string uuid_v5(const std::string& namespace_uuid, std::string_view name) {
+  std::string input;
+  input.reserve(16 + name.size());
+  for (size_t i = 0; i + 1 < namespace_uuid.size(); ++i) {
+    if (namespace_uuid[i] == '-') continue;
+    const int hi = hex_value(namespace_uuid[i]);
+    const int lo = hex_value(namespace_uuid[i + 1]);
+    input.push_back(static_cast<char>((hi << 4) | lo));
+    ++i;
+  }
+  input.append(name.data(), name.size());
+  std::array<uint8_t, 20> h = sha1(input);
+  h[6] = static_cast<uint8_t>((h[6] & 0x0F) | 0x50);
+  h[8] = static_cast<uint8_t>((h[8] & 0x3F) | 0x80);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[h[i] >> 4]);
+    out.push_back(kHex[h[i] & 0x0F]);
+  }
+  return out;
+}
+
+}  // namespace mphb

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// mphb-sync command line. Exit codes (SPEC §5): 0 ok, 1 problems found or sync failed, 2 usage or input error.
+import { Command, CommanderError } from 'commander';
+
+import { registerDemoCommand } from './demo_command.js';
+import { registerPlanCommand } from './plan_command.js';
+import { EXIT_USAGE } from './exit_codes.js';
+
+const program = new Command();
+program
+  .name('mphb-sync')
+  .description('Keep MotoPress Hotel Booking data in a multi-tenant Postgres: rooms always before reservations.')
+  .version(JSON.parse(await (await import('node:fs/promises')).readFile(new URL('../../package.json', import.meta.url), 'utf8')).version)
+  .showHelpAfterError()
+  .exitOverride();
+
+registerPlanCommand(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with exit code 0; bad flags and arguments are usage errors.
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else {
+    process.stderr.write(`mphb-sync: ${error.message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -113,6 +113,7 @@ void map_one_booking(const json& record, const std::string& path, const TenantCo
     out.reservations.erase(*id);
     out.reservation_accommodations.erase(*id);
     out.calendar_blocks.erase(*id);
+    out.unknown_units.erase(*id);
   }
 
   const MappedStatus status = map_booking_status(*status_text);
@@ -131,7 +132,7 @@ void map_one_booking(const json& record, const std::string& path, const TenantCo
   for (Room& room : rooms) {
     auto known = units.find(room.accommodation);
     if (known == units.end()) {
-      out.unknown_units.push_back({room.accommodation, room.type, room.path + ".accommodation"});
+      out.unknown_units[*id].push_back({room.accommodation, room.type, room.path + ".accommodation"});
     } else if (room.type == 0) {
       room.type = known->second;
     } else if (room.type != known->second) {

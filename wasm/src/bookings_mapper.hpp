@@ -28,7 +28,7 @@ struct MappedBookings {
   RowsById reservations;                                        // by MotoPress booking id
   std::map<int64_t, std::vector<json>> reservation_accommodations;  // by booking id, in position order
   std::map<int64_t, std::vector<json>> calendar_blocks;             // by booking id, in position order
-  std::vector<UnitReference> unknown_units;                     // in input order, may repeat
+  std::map<int64_t, std::vector<UnitReference>> unknown_units;  // by booking id: units the index lacks
   std::map<int64_t, std::string> paths;                         // where each kept booking stands in the input
 };
 

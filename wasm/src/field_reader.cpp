@@ -12,7 +12,7 @@ constexpr int64_t kMaxCount = 10000;
 constexpr double kMaxMoney = 1e12;
 
 bool all_digits(const std::string& s) {
-  if (s.empty() || s.size() > 16) return false;
+  if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
     if (c < '0' || c > '9') return false;
   }
@@ -57,6 +57,29 @@ void civil_from_days(int64_t z, int64_t& y, int& m, int& d) {
   d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   y += m <= 2;
+}
+
+// nlohmann prints the shortest round-trip text, in exponent form for very small or large values
+// ("1e-07"); money is stored as a plain decimal, so move the point instead ("0.0000001").
+std::string plain_decimal(const std::string& text) {
+  const size_t e = text.find_first_of("eE");
+  if (e == std::string::npos) return text;
+  std::string mantissa = text.substr(0, e);
+  const int exponent = std::atoi(text.c_str() + e + 1);
+  const bool negative = !mantissa.empty() && mantissa[0] == '-';
+  if (negative) mantissa.erase(0, 1);
+  const size_t dot = mantissa.find('.');
+  std::string digits = dot == std::string::npos ? mantissa : mantissa.substr(0, dot) + mantissa.substr(dot + 1);
+  const int point = static_cast<int>(dot == std::string::npos ? mantissa.size() : dot) + exponent;  // digits before the point
+  std::string out;
+  if (point <= 0) {
+    out = "0." + std::string(static_cast<size_t>(-point), '0') + digits;
+  } else if (static_cast<size_t>(point) >= digits.size()) {
+    out = digits + std::string(static_cast<size_t>(point) - digits.size(), '0');
+  } else {
+    out = digits.substr(0, static_cast<size_t>(point)) + "." + digits.substr(static_cast<size_t>(point));
+  }
+  return negative ? "-" + out : out;
 }
 
 std::string two(int v) { return std::string(1, char('0' + v / 10)) + char('0' + v % 10); }
@@ -170,11 +193,11 @@ std::optional<int64_t> FieldReader::id(const char* key, Presence presence) {
                                                              (s.size() > 32 ? s.substr(0, 32) + "…" : s) + "\"");
       return std::nullopt;
     }
-    value = std::stoll(s);
-    if (value > kMaxId) {
+    if (s.size() > 16 || std::stoll(s) > kMaxId) {
       diagnostics_.error("out_of_range", path_of(key), std::string(key) + " is larger than 2^53-1");
       return std::nullopt;
     }
+    value = std::stoll(s);
   } else {
     wrong_type(key, "an integer id", *v);
     return std::nullopt;
@@ -206,11 +229,12 @@ std::optional<int64_t> FieldReader::count(const char* key, int64_t fallback) {
     } else {
       value = v->get<json::number_integer_t>();
     }
-  } else if (v->is_number_float() && std::isfinite(v->get<double>()) && v->get<double>() == std::floor(v->get<double>()) &&
-             std::fabs(v->get<double>()) <= 1e9) {
-    value = static_cast<int64_t>(v->get<double>());
+  } else if (v->is_number_float() && std::isfinite(v->get<double>()) && v->get<double>() == std::floor(v->get<double>())) {
+    const double d = v->get<double>();
+    value = std::fabs(d) > static_cast<double>(kMaxCount) ? (d < 0 ? -1 : kMaxCount + 1) : static_cast<int64_t>(d);
   } else if (v->is_string() && all_digits(v->get_ref<const std::string&>())) {
-    value = std::stoll(v->get_ref<const std::string&>());
+    const auto& s = v->get_ref<const std::string&>();
+    value = s.size() > 6 ? kMaxCount + 1 : std::stoll(s);
   } else if (v->is_string() && v->get_ref<const std::string&>().empty()) {
     return fallback;
   } else {
@@ -296,12 +320,7 @@ std::optional<std::string> FieldReader::decimal(const char* key, Presence presen
   }
   if (v->is_number_integer() || v->is_number_unsigned()) return v->dump();
   // nlohmann prints the shortest text that reads back as the same double, identically on every platform.
-  std::string text = json(amount).dump();
-  if (text.find_first_of("eE") != std::string::npos) {
-    if (std::fabs(amount) < 1e-6) return std::string("0");
-    diagnostics_.error("out_of_range", path_of(key), std::string(key) + " has too many decimals");
-    return std::nullopt;
-  }
+  std::string text = plain_decimal(json(amount).dump());
   if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) text.resize(text.size() - 2);
   if (text == "-0") text = "0";
   return text;

@@ -73,7 +73,9 @@ IcalDescription parse_ical_description(std::string_view description) {
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     const std::string label = lower_ascii(trim(line.substr(0, colon)));
-    const std::string_view value = trim(line.substr(colon + 1));
+    std::string_view value = trim(line.substr(colon + 1));
+    // Values are sometimes quoted again inside the (already unquoted) description: "HM777".
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = trim(value.substr(1, value.size() - 2));
     if (value.empty()) continue;
     if (contains(label, "reservation url") || contains(label, "booking url")) {
       result.reservation_url = std::string(value);

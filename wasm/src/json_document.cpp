@@ -71,8 +71,14 @@ class PathTrackingSax {
     return ok;
   }
   // A value just finished: the enclosing array moves to its next index.
+  // In an object, the key is done with: an error after it (", }" or EOF) belongs to the object itself.
   void advance() {
-    if (!frames_.empty() && frames_.back().is_array) frames_.back().index++;
+    if (frames_.empty()) return;
+    if (frames_.back().is_array) {
+      frames_.back().index++;
+    } else {
+      frames_.back().key.clear();
+    }
   }
   std::string current_path() const {
     std::string p = root_;

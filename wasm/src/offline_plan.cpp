@@ -93,22 +93,29 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
   MappedBookings bookings;
   if (bookings_doc) bookings = map_bookings(*bookings_doc, "bookings", tenant, unit_types, diagnostics);
 
-  std::map<int64_t, std::string> placeholder_paths;  // unit id → where a booking first names it
-  // A unit a booking names but the export lacks: a flagged placeholder, created before the reservation
-  // that needs it, so no reservation is ever written without its room (SPEC §3, I1).
-  for (const auto& ref : bookings.unknown_units) {
-    if (units.count(ref.mphb_accommodation_id)) continue;
+  // Units that kept bookings name but the export lacks, each with the first type any booking names for
+  // it (bookings in id order), so the outcome does not depend on the order of the input.
+  std::map<int64_t, UnitReference> unknown;
+  for (const auto& [booking_id, refs] : bookings.unknown_units) {
+    for (const auto& ref : refs) {
+      auto [it, inserted] = unknown.emplace(ref.mphb_accommodation_id, ref);
+      if (!inserted && it->second.mphb_type_id == 0) it->second.mphb_type_id = ref.mphb_type_id;
+    }
+  }
+  // A flagged placeholder for each, planned before the reservations that need it, so no reservation
+  // is ever written without its room (SPEC §3, I1). Without any type it cannot be placed: an error.
+  std::set<int64_t> unresolvable;
+  for (const auto& [unit_id, ref] : unknown) {
     if (ref.mphb_type_id == 0) {
+      unresolvable.insert(unit_id);
       diagnostics.error("unknown_accommodation_type", ref.path,
-                        "accommodation " + std::to_string(ref.mphb_accommodation_id) +
-                            " is unknown and the booking names no accommodation_type for a placeholder");
+                        "accommodation " + std::to_string(unit_id) +
+                            " is unknown and no booking names its accommodation_type, so no placeholder can be planned");
       continue;
     }
-    units[ref.mphb_accommodation_id] = placeholder_unit_row(tenant, ref.mphb_accommodation_id, ref.mphb_type_id);
-    placeholder_paths[ref.mphb_accommodation_id] = ref.path;
+    units[unit_id] = placeholder_unit_row(tenant, unit_id, ref.mphb_type_id);
     diagnostics.warn("placeholder_unit", ref.path,
-                     "accommodation " + std::to_string(ref.mphb_accommodation_id) +
-                         " is not among the accommodations; a placeholder unit of type " +
+                     "accommodation " + std::to_string(unit_id) + " is not among the accommodations; a placeholder unit of type " +
                          std::to_string(ref.mphb_type_id) + " is planned");
   }
   // Every unit's type must exist for the foreign key: placeholders for types the export lacks.
@@ -117,21 +124,33 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
     if (types.count(type_id)) continue;
     types[type_id] = placeholder_type_row(tenant, type_id);
     auto source = mapped_units.paths.find(unit_id);
-    const std::string path = source != mapped_units.paths.end() ? source->second + ".accommodation_type_id"
-                                                                : placeholder_paths[unit_id];
+    const std::string path = source != mapped_units.paths.end() ? source->second + ".accommodation_type_id" : unknown[unit_id].path;
     diagnostics.warn("placeholder_type", path,
                      "accommodation type " + std::to_string(type_id) + " is not among the accommodation types; a placeholder type is planned");
   }
-  // A booking that names an unknown unit with no type cannot be written with its room: reject it whole.
-  std::set<int64_t> unresolvable;
-  for (const auto& ref : bookings.unknown_units) {
-    if (!units.count(ref.mphb_accommodation_id)) unresolvable.insert(ref.mphb_accommodation_id);
+  // Rooms whose booking gave no type take their unit's (known or placeholder).
+  auto fill_type = [&](json& row) {
+    if (!row["mphb_type_id"].is_null()) return;
+    auto unit = units.find(row["mphb_accommodation_id"].get<int64_t>());
+    if (unit != units.end()) row["mphb_type_id"] = unit->second["mphb_type_id"];
+  };
+  for (auto& [id, rows] : bookings.reservation_accommodations) {
+    for (auto& row : rows) fill_type(row);
+    if (!rows.empty() && bookings.reservations.count(id)) bookings.reservations[id]["mphb_type_id"] = rows.front()["mphb_type_id"];
   }
+  for (auto& [id, rows] : bookings.calendar_blocks) {
+    for (auto& row : rows) fill_type(row);
+  }
+  // A booking naming a unit that cannot be placed cannot be written with its room: left out whole.
   if (!unresolvable.empty()) {
+    auto names_unresolvable = [&](const std::vector<json>& rows) {
+      for (const auto& row : rows) {
+        if (unresolvable.count(row["mphb_accommodation_id"].get<int64_t>())) return true;
+      }
+      return false;
+    };
     for (auto it = bookings.reservation_accommodations.begin(); it != bookings.reservation_accommodations.end();) {
-      bool bad = false;
-      for (const auto& row : it->second) bad = bad || unresolvable.count(row["mphb_accommodation_id"].get<int64_t>());
-      if (bad) {
+      if (names_unresolvable(it->second)) {
         bookings.reservations.erase(it->first);
         it = bookings.reservation_accommodations.erase(it);
       } else {
@@ -139,9 +158,7 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
       }
     }
     for (auto it = bookings.calendar_blocks.begin(); it != bookings.calendar_blocks.end();) {
-      bool bad = false;
-      for (const auto& row : it->second) bad = bad || unresolvable.count(row["mphb_accommodation_id"].get<int64_t>());
-      it = bad ? bookings.calendar_blocks.erase(it) : std::next(it);
+      it = names_unresolvable(it->second) ? bookings.calendar_blocks.erase(it) : std::next(it);
     }
   }
   warn_duplicate_channel_codes(bookings, diagnostics);

@@ -2,8 +2,8 @@
 // runs the offline plan and parses its output.
 //
 // The core is compiled with JSON_NOEXCEPTION (a PUBLIC definition, so these tests too): a throwing
-// nlohmann call aborts. Tests therefore parse with allow_exceptions=false and look keys up with
-// contains()/find() rather than at().
+// nlohmann call aborts. Tests therefore parse with allow_exceptions=false, never call at(), and use
+// operator[] on a const json only for keys that every plan and every row of its kind has.
 #pragma once
 
 #include <gtest/gtest.h>

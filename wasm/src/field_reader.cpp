@@ -11,13 +11,19 @@ constexpr int64_t kMaxId = 9007199254740991LL;  // 2^53-1: exact in JavaScript a
 constexpr int64_t kMaxCount = 10000;
 constexpr double kMaxMoney = 1e12;
 
-bool all_digits(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
+// A string of ASCII digits (leading zeros allowed) as a number, saturating at limit + 1; nullopt when
+// it is not all digits.
+std::optional<int64_t> parse_digits(const std::string& s, int64_t limit) {
+  if (s.empty()) return std::nullopt;
+  int64_t value = 0;
   for (char c : s) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') return std::nullopt;
+    if (value <= limit) value = value * 10 + (c - '0');
   }
-  return true;
+  return value > limit ? limit + 1 : value;
 }
+
+std::string shorten(const std::string& s) { return s.size() > 32 ? s.substr(0, 32) + "…" : s; }
 
 int digits_at(const std::string& s, size_t pos, size_t n) {
   if (pos + n > s.size()) return -1;
@@ -179,6 +185,10 @@ std::optional<int64_t> FieldReader::id(const char* key, Presence presence) {
     value = static_cast<int64_t>(u);
   } else if (v->is_number_integer()) {
     value = v->get<json::number_integer_t>();
+    if (value > kMaxId) {
+      diagnostics_.error("out_of_range", path_of(key), std::string(key) + " is larger than 2^53-1");
+      return std::nullopt;
+    }
   } else if (v->is_number_float()) {
     const double d = v->get<double>();
     if (!(std::isfinite(d) && d == std::floor(d)) || std::fabs(d) > static_cast<double>(kMaxId)) {
@@ -188,16 +198,16 @@ std::optional<int64_t> FieldReader::id(const char* key, Presence presence) {
     value = static_cast<int64_t>(d);
   } else if (v->is_string()) {
     const auto& s = v->get_ref<const std::string&>();
-    if (!all_digits(s)) {
-      diagnostics_.error("invalid_format", path_of(key), std::string(key) + " must be a numeric id, got \"" +
-                                                             (s.size() > 32 ? s.substr(0, 32) + "…" : s) + "\"");
+    const auto parsed = parse_digits(s, kMaxId);
+    if (!parsed) {
+      diagnostics_.error("invalid_format", path_of(key), std::string(key) + " must be a numeric id, got \"" + shorten(s) + "\"");
       return std::nullopt;
     }
-    if (s.size() > 16 || std::stoll(s) > kMaxId) {
+    if (*parsed > kMaxId) {
       diagnostics_.error("out_of_range", path_of(key), std::string(key) + " is larger than 2^53-1");
       return std::nullopt;
     }
-    value = std::stoll(s);
+    value = *parsed;
   } else {
     wrong_type(key, "an integer id", *v);
     return std::nullopt;
@@ -223,27 +233,30 @@ std::optional<int64_t> FieldReader::count(const char* key, int64_t fallback) {
   const json* v = find(key);
   if (!v) return fallback;
   int64_t value = 0;
-  if (v->is_number_unsigned() || v->is_number_integer()) {
-    if (v->is_number_unsigned() && v->get<json::number_unsigned_t>() > static_cast<uint64_t>(kMaxCount)) {
-      value = kMaxCount + 1;
-    } else {
-      value = v->get<json::number_integer_t>();
-    }
+  std::string shown;  // the value as given, for the message
+  if (v->is_number_unsigned()) {
+    const auto u = v->get<json::number_unsigned_t>();
+    value = u > static_cast<uint64_t>(kMaxCount) ? kMaxCount + 1 : static_cast<int64_t>(u);
+    shown = v->dump();
+  } else if (v->is_number_integer()) {
+    value = v->get<json::number_integer_t>();
+    shown = v->dump();
   } else if (v->is_number_float() && std::isfinite(v->get<double>()) && v->get<double>() == std::floor(v->get<double>())) {
     const double d = v->get<double>();
     value = std::fabs(d) > static_cast<double>(kMaxCount) ? (d < 0 ? -1 : kMaxCount + 1) : static_cast<int64_t>(d);
-  } else if (v->is_string() && all_digits(v->get_ref<const std::string&>())) {
-    const auto& s = v->get_ref<const std::string&>();
-    value = s.size() > 6 ? kMaxCount + 1 : std::stoll(s);
+    shown = v->dump();
   } else if (v->is_string() && v->get_ref<const std::string&>().empty()) {
     return fallback;
+  } else if (v->is_string() && parse_digits(v->get_ref<const std::string&>(), kMaxCount)) {
+    value = *parse_digits(v->get_ref<const std::string&>(), kMaxCount);
+    shown = "\"" + shorten(v->get_ref<const std::string&>()) + "\"";
   } else {
     wrong_type(key, "a whole number", *v);
     return std::nullopt;
   }
   if (value < 0 || value > kMaxCount) {
     diagnostics_.error("out_of_range", path_of(key),
-                       std::string(key) + " must be between 0 and " + std::to_string(kMaxCount) + ", got " + std::to_string(value));
+                       std::string(key) + " must be between 0 and " + std::to_string(kMaxCount) + ", got " + shown);
     return std::nullopt;
   }
   return value;

@@ -107,9 +107,13 @@ std::optional<std::string> channel_from_prodid(std::string_view prodid) {
     std::string_view org = std::string_view(p).substr(first + 2, second == std::string::npos ? std::string::npos
                                                                                              : second - first - 2);
     org = trim(org);
-    if (!org.empty()) return std::string(org);
+    if (org.empty()) return std::nullopt;
+    return std::string(org);
   }
-  return std::string(trim(p));
+  for (char c : p) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return std::string(trim(p));
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> phone_last_4_digits(std::string_view phone) {

@@ -108,9 +108,6 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
   for (const auto& [unit_id, ref] : unknown) {
     if (ref.mphb_type_id == 0) {
       unresolvable.insert(unit_id);
-      diagnostics.error("unknown_accommodation_type", ref.path,
-                        "accommodation " + std::to_string(unit_id) +
-                            " is unknown and no booking names its accommodation_type, so no placeholder can be planned");
       continue;
     }
     units[unit_id] = placeholder_unit_row(tenant, unit_id, ref.mphb_type_id);
@@ -141,7 +138,17 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
   for (auto& [id, rows] : bookings.calendar_blocks) {
     for (auto& row : rows) fill_type(row);
   }
-  // A booking naming a unit that cannot be placed cannot be written with its room: left out whole.
+  // A booking naming a unit that cannot be placed cannot be written with its room: left out whole,
+  // with an error of its own.
+  for (const auto& [booking_id, refs] : bookings.unknown_units) {
+    for (const auto& ref : refs) {
+      if (!unresolvable.count(ref.mphb_accommodation_id)) continue;
+      diagnostics.error("unknown_accommodation_type", ref.path,
+                        "booking " + std::to_string(booking_id) + " names accommodation " +
+                            std::to_string(ref.mphb_accommodation_id) +
+                            ", which is unknown, and no booking names its accommodation_type, so no placeholder can be planned");
+    }
+  }
   if (!unresolvable.empty()) {
     auto names_unresolvable = [&](const std::vector<json>& rows) {
       for (const auto& row : rows) {

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 
 import { registerDemoCommand } from './demo_command.js';
 import { registerPlanCommand } from './plan_command.js';
+import { registerSimulatorCommand } from './simulator_command.js';
 import { EXIT_USAGE } from './exit_codes.js';
 
 const program = new Command();
@@ -16,6 +17,7 @@ program
 
 registerPlanCommand(program);
 registerDemoCommand(program);
+registerSimulatorCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -76,6 +76,56 @@ export class MphbCore {
     return JSON.parse(this.planJson(input));
   }
 
+  /**
+   * Stage "accommodations" of a sync: the complete upstream lists against what the database holds.
+   * @param {object} input
+   * @param {string} input.tenantId  @param {string} input.now
+   * @param {string|Uint8Array|object[]} input.accommodationTypes all /accommodation_types records
+   * @param {string|Uint8Array|object[]} input.accommodations all /accommodations records
+   * @param {{accommodation_types: object, accommodation_units: object}} input.current per MotoPress id:
+   *   `{hash, is_active, is_placeholder}` of the stored rows
+   * @returns {{accommodation_types: object[], accommodation_units: object[], deactivate_types: number[],
+   *   deactivate_units: number[], counts: object, warnings: object[], errors: object[]}} rows to upsert
+   *   (new or changed, with content_hash) and ids to mark inactive. Any error: write nothing.
+   */
+  planAccommodations({ tenantId, now, accommodationTypes, accommodations, current }) {
+    const buffers = [accommodationTypes, accommodations].map((value) => this.#write(value ?? []));
+    try {
+      const view = this.module.planAccommodations(tenantId, now, buffers[0].ptr, buffers[0].len, buffers[1].ptr, buffers[1].len,
+        JSON.stringify(current ?? {}));
+      return JSON.parse(decoder.decode(view));
+    } finally {
+      for (const b of buffers) if (b.ptr) this.module._free(b.ptr);
+    }
+  }
+
+  /**
+   * Stage "reservations" of a sync, driven page by page (a sans-I/O session: it decides, you fetch and
+   * write). Call `close()` when done.
+   * @param {object} input
+   * @param {string} input.tenantId  @param {string} input.now
+   * @param {Record<string, number>} input.knownUnits stored units: MotoPress accommodation id → type id
+   * @param {number[]} input.knownTypes stored type ids
+   * @param {Record<string, {hash: string, kind: 'reservation'|'block', is_active: boolean}>} input.stored
+   *   stored bookings by MotoPress id (is_active false once marked gone)
+   * @returns {BookingsSyncSession}
+   */
+  bookingsSync({ tenantId, now, knownUnits, knownTypes, stored }) {
+    const session = new this.module.BookingsSync(tenantId, now, JSON.stringify(knownUnits ?? {}), JSON.stringify(knownTypes ?? []),
+      JSON.stringify(stored ?? {}));
+    return new BookingsSyncSession(this, session);
+  }
+
+  /** @internal */
+  decodeView(view) {
+    return JSON.parse(decoder.decode(view));
+  }
+
+  /** @internal */
+  writeInput(value) {
+    return this.#write(value);
+  }
+
   // Copies one input into wasm memory. Returns {ptr, len}; len -1 means "not given".
   #write(value) {
     if (value === undefined || value === null) return { ptr: 0, len: -1 };
@@ -97,5 +147,56 @@ export class MphbCore {
     }
     const { written } = encoder.encodeInto(text, heap.subarray(ptr, ptr + capacity));
     return { ptr, len: written };
+  }
+}
+
+/** See MphbCore.bookingsSync. */
+export class BookingsSyncSession {
+  constructor(core, session) {
+    this.core = core;
+    this.session = session;
+    const errors = JSON.parse(session.initErrors());
+    /** Errors in the session's own inputs; planPage reports them too. */
+    this.initErrors = errors;
+  }
+
+  /**
+   * Plans one page of /bookings (JSON text or bytes). When `unknown_units` is not empty nothing else is
+   * planned: fetch those units, write what resolveUnits returns, then plan the same page again.
+   * @returns {{reservations, reservation_accommodations, calendar_blocks, delete_reservations,
+   *   delete_blocks, unknown_units, counts, warnings, errors}}
+   */
+  planPage(bytes) {
+    const input = this.core.writeInput(bytes);
+    try {
+      return this.core.decodeView(this.session.planPage(input.ptr, input.len));
+    } finally {
+      if (input.ptr) this.core.module._free(input.ptr);
+    }
+  }
+
+  /**
+   * @param {Array<{id: number, status: number, body?: object}>} results GET /accommodations/{id} outcomes
+   * @returns {{accommodation_types, accommodation_units, warnings, errors}} rows to write first
+   */
+  resolveUnits(results) {
+    return JSON.parse(this.session.resolveUnits(JSON.stringify(results)));
+  }
+
+  /** @param {number} total X-WP-Total of the pass  @returns {{complete, seen, total, confirm: number[]}} */
+  reconcile(total) {
+    return JSON.parse(this.session.reconcile(total));
+  }
+
+  /**
+   * @param {number} bookingId @param {number} httpStatus @param {string} [body] the response body
+   * @returns {{booking_id, decision: 'gone'|'keep', mark?: {status, upstream_gone_at}, warnings, errors}}
+   */
+  confirm(bookingId, httpStatus, body = '') {
+    return JSON.parse(this.session.confirm(bookingId, httpStatus, body));
+  }
+
+  close() {
+    this.session.delete();
   }
 }

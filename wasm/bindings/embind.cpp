@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "../src/accommodations_sync_plan.hpp"
+#include "../src/bookings_sync_session.hpp"
 #include "../src/core_version.hpp"
 #include "../src/offline_plan.hpp"
 
@@ -39,9 +41,49 @@ emscripten::val plan_offline(std::string tenant_id, std::string now, uintptr_t t
 
 std::string core_version() { return mphb::kCoreVersion; }
 
+emscripten::val plan_accommodations(std::string tenant_id, std::string now, uintptr_t types_ptr, double types_len,
+                                    uintptr_t units_ptr, double units_len, std::string current) {
+  mphb::AccommodationsSyncInput input;
+  input.tenant_id = std::move(tenant_id);
+  input.now = std::move(now);
+  input.accommodation_types = input_view(types_ptr, static_cast<int64_t>(types_len)).value_or("");
+  input.accommodations = input_view(units_ptr, static_cast<int64_t>(units_len)).value_or("");
+  input.current = current;
+  g_result = mphb::plan_accommodations_sync_json(input);
+  return result_view();
+}
+
+// The reservations stage as an object the host drives page by page (see bookings_sync_session.hpp).
+class BookingsSync {
+ public:
+  BookingsSync(std::string tenant_id, std::string now, std::string known_units, std::string known_types, std::string stored)
+      : session_(std::move(tenant_id), std::move(now), known_units, known_types, stored) {}
+  std::string initErrors() const { return session_.init_errors(); }
+  emscripten::val planPage(uintptr_t ptr, double len) {
+    g_result = session_.plan_page(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+    return result_view();
+  }
+  std::string resolveUnits(std::string results) { return session_.resolve_units(results); }
+  std::string reconcile(double total) const { return session_.reconcile(static_cast<int64_t>(total)); }
+  std::string confirm(double booking_id, int http_status, std::string body) const {
+    return session_.confirm(static_cast<int64_t>(booking_id), http_status, body);
+  }
+
+ private:
+  mphb::BookingsSyncSession session_;
+};
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(mphb_core) {
   emscripten::function("version", &core_version);
   emscripten::function("planOffline", &plan_offline);
+  emscripten::function("planAccommodations", &plan_accommodations);
+  emscripten::class_<BookingsSync>("BookingsSync")
+      .constructor<std::string, std::string, std::string, std::string, std::string>()
+      .function("initErrors", &BookingsSync::initErrors)
+      .function("planPage", &BookingsSync::planPage)
+      .function("resolveUnits", &BookingsSync::resolveUnits)
+      .function("reconcile", &BookingsSync::reconcile)
+      .function("confirm", &BookingsSync::confirm);
 }

@@ -7,32 +7,11 @@
 #include "diagnostics.hpp"
 #include "field_reader.hpp"
 #include "json_document.hpp"
+#include "plan_json.hpp"
 #include "uuid.hpp"
 
 namespace mphb {
 namespace {
-
-json diagnostics_json(const std::vector<Diagnostic>& list, const std::string& tenant_id) {
-  json out = json::array();
-  for (const auto& d : list) {
-    out.push_back({{"code", d.code}, {"path", d.path}, {"message", d.message}, {"tenant_id", nullable(tenant_id)}});
-  }
-  return out;
-}
-
-json rows_json(const RowsById& rows) {
-  json out = json::array();
-  for (const auto& [id, row] : rows) out.push_back(row);
-  return out;
-}
-
-json nested_rows_json(const std::map<int64_t, std::vector<json>>& rows) {
-  json out = json::array();
-  for (const auto& [id, list] : rows) {
-    for (const auto& row : list) out.push_back(row);
-  }
-  return out;
-}
 
 std::optional<json> parse_optional(const std::optional<std::string_view>& bytes, const char* root, Diagnostics& diagnostics) {
   if (!bytes) return std::nullopt;
@@ -72,7 +51,7 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
     json plan = empty_plan();
     plan["warnings"] = json::array();
     plan["errors"] = diagnostics_json(diagnostics.errors(), tenant_id.value_or(""));
-    return plan.dump(-1, ' ', false, json::error_handler_t::replace);
+    return dump_plan(plan);
   }
   const TenantContext tenant{*tenant_id, *now};
 
@@ -178,8 +157,7 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
   plan["calendar_blocks"] = nested_rows_json(bookings.calendar_blocks);
   plan["warnings"] = diagnostics_json(diagnostics.warnings(), tenant.tenant_id);
   plan["errors"] = diagnostics_json(diagnostics.errors(), tenant.tenant_id);
-  // Every string is valid UTF-8 by construction; replace rather than abort if that ever breaks.
-  return plan.dump(-1, ' ', false, json::error_handler_t::replace);
+  return dump_plan(plan);
 }
 
 }  // namespace mphb

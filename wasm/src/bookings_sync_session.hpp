@@ -1,0 +1,64 @@
+// Stage "reservations" of a sync (SPEC §3 steps 3–4) as a sans-I/O state machine: the host feeds it
+// pages and fetch results, it answers with write plans and what to fetch next. It never does I/O.
+//
+//   session(tenant, now, known units, stored bookings)
+//   plan_page(bytes)         → rows to write for the page (changed only), or the unknown units to fetch
+//                              first; a reservation never waits for a later step to get its room
+//   resolve_units(results)   → unit rows to write before the page: fetched ones, or flagged
+//                              placeholders for units MotoPress no longer has
+//   reconcile(total)         → after a complete pass: stored bookings the pass did not return
+//   confirm(id, status, body)→ whether GET /bookings/{id} confirms the booking is gone
+#pragma once
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "bookings_mapper.hpp"
+#include "stored_state.hpp"
+#include "tenant_context.hpp"
+
+namespace mphb {
+
+class BookingsSyncSession {
+ public:
+  // known_units: {"<mphb_accommodation_id>": <mphb_type_id>, …}; known_types: [<mphb_type_id>, …];
+  // stored: {"<booking id>": {"hash": "…", "kind": "reservation"|"block", "is_active": bool}} (is_active
+  // false for bookings already marked gone).
+  BookingsSyncSession(std::string tenant_id, std::string now, std::string_view known_units, std::string_view known_types,
+                      std::string_view stored);
+
+  // Errors in the session's own inputs (bad tenant id, bad state JSON), as a JSON array; "[]" when fine.
+  std::string init_errors() const;
+
+  // {reservations, reservation_accommodations, calendar_blocks, delete_reservations, delete_blocks,
+  //  unknown_units: [{mphb_accommodation_id, mphb_type_id, path}], counts, warnings, errors}. When
+  // unknown_units is not empty nothing else is planned: resolve them, then plan the same page again.
+  std::string plan_page(std::string_view bytes);
+
+  // results: [{"id": <unit id>, "status": <HTTP status>, "body": <JSON or null>}, …] for the units
+  // plan_page asked for. → {accommodation_types, accommodation_units, warnings, errors}: rows to write
+  // (each with content_hash) before planning the page again.
+  std::string resolve_units(std::string_view results);
+
+  // total: X-WP-Total of the pass. → {complete, seen, total, confirm: [ids to GET /bookings/{id}]}.
+  // confirm is empty unless the pass is complete (seen ≥ total and no page failed to map).
+  std::string reconcile(int64_t total) const;
+
+  // → {"decision": "gone"|"keep", "mark": {status, upstream_gone_at}?, warnings, errors}
+  std::string confirm(int64_t booking_id, int http_status, std::string_view body) const;
+
+ private:
+  TenantContext tenant_;
+  bool valid_ = false;
+  Diagnostics init_diagnostics_;
+  UnitTypeIndex units_;
+  std::set<int64_t> types_;
+  StoredRows stored_;
+  std::set<int64_t> seen_;
+  std::map<int64_t, int64_t> pending_unit_types_;  // unit id → type the bookings name, while being resolved
+  bool had_page_errors_ = false;
+};
+
+}  // namespace mphb

@@ -1,0 +1,31 @@
+#include "plan_json.hpp"
+
+#include "tenant_context.hpp"
+
+namespace mphb {
+
+json diagnostics_json(const std::vector<Diagnostic>& list, const std::string& tenant_id) {
+  json out = json::array();
+  for (const auto& d : list) {
+    out.push_back({{"code", d.code}, {"path", d.path}, {"message", d.message}, {"tenant_id", nullable(tenant_id)}});
+  }
+  return out;
+}
+
+json rows_json(const RowsById& rows) {
+  json out = json::array();
+  for (const auto& [id, row] : rows) out.push_back(row);
+  return out;
+}
+
+json nested_rows_json(const std::map<int64_t, std::vector<json>>& rows) {
+  json out = json::array();
+  for (const auto& [id, list] : rows) {
+    for (const auto& row : list) out.push_back(row);
+  }
+  return out;
+}
+
+std::string dump_plan(const json& plan) { return plan.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace mphb

@@ -24,29 +24,42 @@ export class FaultSpecError extends Error {
 function parseWhen(text, spec) {
   if (text === undefined) return { kind: 'always' };
   let m;
-  if ((m = /^(\d+)$/.exec(text))) return { kind: 'range', from: Number(m[1]), to: Number(m[1]) };
-  if ((m = /^(\d+)\+$/.exec(text))) return { kind: 'range', from: Number(m[1]), to: Infinity };
-  if ((m = /^(\d+)-(\d+)$/.exec(text))) return { kind: 'range', from: Number(m[1]), to: Number(m[2]) };
+  const range = (from, to) => {
+    if (!(from >= 1 && to >= from)) throw new FaultSpecError(spec, `"@${text}" can never fire: requests are counted from 1`);
+    return { kind: 'range', from, to };
+  };
+  if ((m = /^(\d+)$/.exec(text))) return range(Number(m[1]), Number(m[1]));
+  if ((m = /^(\d+)\+$/.exec(text))) return range(Number(m[1]), Infinity);
+  if ((m = /^(\d+)-(\d+)$/.exec(text))) return range(Number(m[1]), Number(m[2]));
   if ((m = /^p(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(text))) return { kind: 'probability', p: Number(m[1]) };
   throw new FaultSpecError(spec, `"@${text}" is not @N, @N+, @N-M or @pX`);
 }
 
+const SPEC = /^(?:([a-z0-9-]+|\*):)?(?:((?:bookings|accommodations|accommodation_types|rates)(?:\/:id)?|\*):)?([a-z-]+)(?:=([^@]*))?(?:@(.*))?$/;
+
 /** Parses one fault object or spec string into validated fault objects. */
 export function parseFaults(input) {
   if (input === undefined || input === null || input === '') return [];
-  if (Array.isArray(input)) return input.map((f) => validate({ hotel: '*', endpoint: '*', ...f }, JSON.stringify(f)));
+  if (Array.isArray(input)) {
+    return input.map((f) => {
+      const text = JSON.stringify(f);
+      if (!f || typeof f !== 'object') throw new FaultSpecError(text, 'a fault must be an object');
+      if (f.when !== undefined && typeof f.when !== 'string') throw new FaultSpecError(text, 'when must be a string such as "2", "2+", "2-4" or "p0.5"');
+      return validate({ hotel: '*', endpoint: '*', ...f }, text);
+    });
+  }
   return String(input).split(',').map((s) => s.trim()).filter(Boolean).map((spec) => {
-    const [body, whenText] = spec.split('@');
-    const parts = body.split(':');
-    if (parts.length > 3) throw new FaultSpecError(spec, 'too many ":"');
-    const [kindPart] = parts.slice(-1);
-    const [kind, value] = kindPart.split('=');
+    const m = SPEC.exec(spec);
+    if (!m) throw new FaultSpecError(spec, 'expected [hotel:][endpoint:]kind[=value][@when]');
+    const [, first, endpoint, kind, value, when] = m;
+    // "x:kind" is a hotel unless x names an endpoint (the regex prefers the endpoint group then).
+    const single = endpoint === undefined && first !== undefined && isEndpoint(first);
     const fault = {
-      hotel: parts.length === 3 ? parts[0] : parts.length === 2 && !isEndpoint(parts[0]) ? parts[0] : '*',
-      endpoint: parts.length === 3 ? parts[1] : parts.length === 2 && isEndpoint(parts[0]) ? parts[0] : '*',
+      hotel: single ? '*' : first ?? '*',
+      endpoint: single ? first : endpoint ?? '*',
       kind,
       value: value === undefined ? undefined : Number(value),
-      when: whenText,
+      when,
     };
     return validate(fault, spec);
   });
@@ -63,7 +76,7 @@ function validate(fault, spec) {
     throw new FaultSpecError(spec, `${fault.kind} needs a number, e.g. ${fault.kind}=${fault.kind === 'status' ? 503 : 2}`);
   }
   if (fault.kind === 'status' && !(fault.value >= 500 && fault.value <= 599)) throw new FaultSpecError(spec, 'status must be 5xx');
-  const when = typeof fault.when === 'object' ? fault.when : parseWhen(fault.when, spec);
+  const when = parseWhen(fault.when, spec);
   return { hotel: fault.hotel, endpoint: fault.endpoint, kind: fault.kind, value: fault.value, when };
 }
 

@@ -40,6 +40,10 @@ export class HotelSite {
       for (const e of source) maxId = Math.max(maxId, e.record.id);
     }
     this.nextId = maxId + 1;
+    // The site's UTC offset and currency, as its own bookings show them (date_created is site-local).
+    const sample = data.bookings.find((b) => b.record.date_created && b.record.date_created_utc);
+    this.utcOffsetMs = sample ? Date.parse(`${sample.record.date_created}Z`) - Date.parse(`${sample.record.date_created_utc}Z`) : 0;
+    this.currency = data.bookings.find((b) => b.record.currency)?.record.currency ?? 'USD';
   }
 
   list(collection) {
@@ -108,22 +112,25 @@ export class HotelSite {
   createBooking(fields = {}) {
     const id = this.nextId++;
     const now = gmtString(this.clock.now());
+    const local = gmtString(this.clock.now() + this.utcOffsetMs);
     const unit = this.list('accommodations').find((u) => u.meta.post_status === 'publish');
     if (!unit && !fields.reserved_accommodations) throw new SiteError(409, 'no_unit', 'the hotel has no published accommodation to book');
     const status = fields.status ?? 'confirmed';
     if (!BOOKING_STATUSES.has(status)) throw new SiteError(400, 'bad_status', `status must be one of ${[...BOOKING_STATUSES].join(', ')}`);
+    const { customer, ...rest } = fields;
     const record = {
-      id, status, date_created: now, date_created_utc: now, key: '',
+      id, status, date_created: local, date_created_utc: now, key: '',
       check_in_date: '2026-12-10', check_out_date: '2026-12-12', check_in_time: '14:00:00', check_out_time: '11:00:00',
       customer: { first_name: 'New', last_name: 'Guest', email: `guest${id}@example.com`, phone: '+1 555 010 0000', country: 'US', state: '', city: '', zip: '', address1: '' },
       reserved_accommodations: unit ? [{
         accommodation: unit.record.id, accommodation_type: unit.record.accommodation_type_id, rate: 0, adults: 2, children: 0,
         guest_name: '', services: [], accommodation_price_per_days: [], fees: [], taxes: { accommodation: [], services: [], fees: [] }, discount: 0,
       }] : [],
-      coupon_code: '', currency: 'USD', total_price: 0, checkout_id: '', payments: [], imported: false,
+      coupon_code: '', currency: this.currency, total_price: 0, checkout_id: '', payments: [], imported: false,
       ical_description: '', ical_prodid: '', ical_summary: '', note: '', internal_notes: [],
-      ...fields,
+      ...rest,
     };
+    record.customer = { ...record.customer, ...(customer ?? {}) };
     record.id = id;
     record.status = status;
     const entity = { record, meta: { created_gmt: now, modified_gmt: now, post_status: status, title: `Booking #${id}` } };

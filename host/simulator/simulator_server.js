@@ -200,11 +200,11 @@ export async function startSimulator(options = {}) {
     }
 
     let payload = Buffer.from(JSON.stringify(body.json));
-    let faultName = null;
+    let faultName = fault('latency') ? 'latency' : null;
     if (fault('malformed')) {
       // What broken hosts send: a PHP notice printed before the JSON.
       payload = Buffer.concat([Buffer.from('<br />\n<b>Notice</b>:  Undefined index: price in <b>/var/www/html/wp-content/plugins/motopress-hotel-booking/includes/rest.php</b> on line <b>42</b><br />\n'), payload]);
-      faultName = 'malformed';
+      faultName = faultName ? `${faultName},malformed` : 'malformed';
     }
     for (const [k, v] of Object.entries(body.headers)) res.setHeader(k, v);
     res.setHeader('Content-Type', 'application/json; charset=UTF-8');
@@ -250,7 +250,7 @@ export async function startSimulator(options = {}) {
 
   function sendWp(res, req, site, endpoint, error, url = new URL(req.url, origin), faultName = null) {
     const payload = JSON.stringify(error.body);
-    record(site, req, url, endpoint, error.status, Buffer.byteLength(payload), faultName);
+    record(site, req, url, endpoint, error.status, req.method === 'HEAD' ? 0 : Buffer.byteLength(payload), faultName);
     sendJson(res, error.status, error.body, req.method === 'HEAD');
   }
 
@@ -279,7 +279,10 @@ export async function startSimulator(options = {}) {
       state.log = [];
       return state.stats;
     }
-    if (method === 'GET' && first === 'log') return { log: state.log.slice(-Number(url.searchParams.get('limit') ?? 100)) };
+    if (method === 'GET' && first === 'log') {
+      const limit = Math.max(0, Number(url.searchParams.get('limit') ?? 100) || 0);
+      return { log: limit === 0 ? [] : state.log.slice(-limit) };
+    }
     if (first === 'faults' && method === 'GET') return { faults: state.faults.describe() };
     if (first === 'faults' && method === 'PUT') {
       state.faults.set(body.faults ?? []);

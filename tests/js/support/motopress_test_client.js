@@ -39,11 +39,13 @@ export function signRequest(url, { key, secret, method = 'GET', signatureMethod 
   const parsed = new URL(url);
   const base = `${parsed.origin}${parsed.pathname}`;
   // Pass the query as decoded data: the library then encodes names and values exactly once.
-  const data = Object.fromEntries(parsed.searchParams);
+  // Repeated names (include[]=1&include[]=2) become arrays, which the library signs value by value.
+  const data = {};
+  for (const [k, v] of parsed.searchParams) data[k] = k in data ? [].concat(data[k], v) : v;
   let params = oauth.authorize({ url: base, method, data });
   if (tamper) params = tamper({ ...params });
   if (placement === 'query') {
-    for (const [k, v] of Object.entries(params)) parsed.searchParams.set(k, v);
+    for (const [k, v] of Object.entries(params)) if (k.startsWith('oauth_')) parsed.searchParams.set(k, v);
     return { href: parsed.toString(), headers: {} };
   }
   return { href: parsed.toString(), headers: oauth.toHeader(params) };

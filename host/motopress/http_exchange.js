@@ -1,0 +1,130 @@
+// One HTTP attempt: fetch with a per-attempt timeout (AbortSignal.timeout, covering the body too), read the
+// whole body while counting bytes (a body cut short of its Content-Length is reported as truncated, not
+// as a parse error of half a page), never follow redirects (a signed request must not be replayed to
+// another URL), and turn thrown errors into a described failure instead of an exception.
+
+const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|ERR_OSSL_|HOSTNAME_MISMATCH)/;
+
+const NETWORK_CAUSES = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed while sending',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed (temporary)',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'connection closed before a complete response (socket hang up)',
+  UND_ERR_CLOSED: 'connection closed',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
+  UND_ERR_BODY_TIMEOUT: 'response body stalled',
+};
+
+/**
+ * @typedef {{kind: 'response', status: number, headers: Headers, bytes: Uint8Array, durationMs: number,
+ *   truncated: null | {received: number, expected: number|null}}} ExchangeResponse
+ * @typedef {{kind: 'failure', code: 'timeout'|'network'|'tls'|'aborted'|'too_large', cause: string,
+ *   error?: unknown, status?: number, durationMs: number}} ExchangeFailure
+ */
+
+/**
+ * @param {object} o
+ * @param {typeof fetch} o.fetch
+ * @param {string} o.url
+ * @param {Record<string, string>} o.headers
+ * @param {number} o.timeoutMs
+ * @param {AbortSignal} [o.signal] the caller's cancellation
+ * @param {number} [o.maxBodyBytes]
+ * @returns {Promise<ExchangeResponse | ExchangeFailure>}
+ */
+export async function exchange({ fetch, url, headers, timeoutMs, signal, maxBodyBytes = 64 * 1024 * 1024 }) {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const failed = (error, phase) => describeFailure(error, { phase, timeoutMs, aborted: signal?.aborted, timedOut: timeout.aborted, durationMs: elapsed() });
+
+  let res;
+  try {
+    res = await fetch(url, { method: 'GET', headers, signal: combined, redirect: 'manual' });
+  } catch (error) {
+    return failed(error, 'connect');
+  }
+
+  const expected = declaredLength(res.headers);
+  const chunks = [];
+  let received = 0;
+  const reader = res.body?.getReader();
+  try {
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > maxBodyBytes) {
+        await reader.cancel().catch(() => {});
+        return { kind: 'failure', code: 'too_large', cause: `response body larger than ${maxBodyBytes} bytes`, status: res.status, durationMs: elapsed() };
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    if (timeout.aborted || signal?.aborted) return failed(error, 'body');
+    // The connection ended before the body was complete.
+    return { kind: 'response', status: res.status, headers: res.headers, bytes: concat(chunks, received), durationMs: elapsed(), truncated: { received, expected } };
+  }
+  const truncated = expected !== null && received < expected ? { received, expected } : null;
+  return { kind: 'response', status: res.status, headers: res.headers, bytes: concat(chunks, received), durationMs: elapsed(), truncated };
+}
+
+// Content-Length counts the bytes on the wire; with a Content-Encoding fetch hands back decoded bytes.
+function declaredLength(headers) {
+  if (headers.get('content-encoding')) return null;
+  const value = headers.get('content-length');
+  return value !== null && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+function concat(chunks, size) {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** A thrown fetch error as {code, cause}; never includes request headers. */
+export function describeFailure(error, { phase = 'connect', timeoutMs, aborted = false, timedOut = false, durationMs = 0 } = {}) {
+  const base = { kind: 'failure', error, durationMs };
+  if (aborted) return { ...base, code: 'aborted', cause: 'cancelled by the caller' };
+  if (timedOut || error?.name === 'TimeoutError') {
+    return { ...base, code: 'timeout', cause: `timed out after ${timeoutMs} ms${phase === 'body' ? ' (while reading the body)' : ''}` };
+  }
+  if (error?.name === 'AbortError') return { ...base, code: 'aborted', cause: 'cancelled' };
+  const code = errorCode(error);
+  if (code && TLS_CODES.test(code)) return { ...base, code: 'tls', cause: `TLS: ${code}` };
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return { ...base, code: 'timeout', cause: `${NETWORK_CAUSES[code]} (${code})` };
+  }
+  const text = NETWORK_CAUSES[code] ?? innermostMessage(error) ?? 'network error';
+  return { ...base, code: 'network', cause: code ? `${text} (${code})` : text };
+}
+
+function errorCode(error) {
+  for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (typeof e.code === 'string') return e.code;
+    if (Array.isArray(e.errors)) { // AggregateError from happy eyeballs
+      const inner = e.errors.find((x) => typeof x?.code === 'string');
+      if (inner) return inner.code;
+    }
+  }
+  return null;
+}
+
+function innermostMessage(error) {
+  let message = null;
+  for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) if (typeof e.message === 'string' && e.message) message = e.message;
+  return message;
+}

@@ -1,0 +1,147 @@
+// One pass over a WordPress collection: page 1 first (it tells X-WP-TotalPages), then pages 2..n with at
+// most `concurrency` requests in flight, handed to `onPage` strictly in page order while later pages are
+// still being fetched. Records are deduplicated by id across pages (pages drift when bookings are created
+// while paging, FIELD-NOTES), and at the end the unique ids are compared with X-WP-Total — reported, not
+// thrown. The first failure cancels the pages still in flight; the pass settles before it rejects.
+//
+// Memory stays bounded: a page is fetched only while fewer than `window` pages wait for delivery.
+
+/**
+ * @typedef {{records: any[], bytes: Uint8Array, total: number|null, totalPages: number|null}} FetchedPage
+ * @typedef {{page: number, bytes: Uint8Array, records: any[], duplicates: number, total: number|null,
+ *   totalPages: number|null, reportedTotal: number|null}} PageEvent
+ */
+
+/**
+ * @param {object} o
+ * @param {(page: number, signal: AbortSignal) => Promise<FetchedPage>} o.fetchPage
+ * @param {number} o.perPage
+ * @param {number} o.concurrency
+ * @param {(event: PageEvent) => (void|Promise<void>)} [o.onPage]
+ * @param {AbortSignal} [o.signal]
+ * @param {string} [o.collection] for warnings
+ * @param {number} [o.window] pages fetched ahead of delivery (default 2 × concurrency)
+ * @returns {Promise<{total: number|null, totalPages: number|null, totalAtEnd: number|null, pages: number,
+ *   unique: number, duplicates: number, withoutId: number, consistent: boolean, warnings: Array<{code: string, message: string}>}>}
+ */
+export async function streamPages({ fetchPage, perPage, concurrency, onPage, signal, collection = 'collection', window }) {
+  const controller = new AbortController();
+  const linked = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+  const ahead = Math.max(window ?? concurrency * 2, concurrency, 1);
+  const seen = new Set();
+  let duplicates = 0;
+  let withoutId = 0;
+  let totalAtEnd = null;
+  const warnings = [];
+
+  function deliver(page, fetched, plan) {
+    const records = [];
+    let dups = 0;
+    for (const record of fetched.records) {
+      const id = record !== null && typeof record === 'object' ? record.id : undefined;
+      if (typeof id !== 'number' && typeof id !== 'string') {
+        withoutId += 1;
+        records.push(record);
+        continue;
+      }
+      const key = String(id);
+      if (seen.has(key)) {
+        dups += 1;
+        continue;
+      }
+      seen.add(key);
+      records.push(record);
+    }
+    duplicates += dups;
+    return onPage?.({ page, bytes: fetched.bytes, records, duplicates: dups, total: plan.total, totalPages: plan.totalPages, reportedTotal: fetched.total });
+  }
+
+  const first = await fetchPage(1, linked);
+  const plan = { total: first.total, totalPages: first.totalPages };
+  totalAtEnd = first.total;
+  let pages;
+
+  if (plan.totalPages === null) {
+    // No X-WP-TotalPages (a proxy stripped it): page sequentially until a short or an all-seen page.
+    warnings.push({ code: 'no_totals', message: `${collection}: no X-WP-Total / X-WP-TotalPages headers; paged until a short page` });
+    pages = await sequential(first);
+  } else {
+    pages = await concurrent(first, Math.max(plan.totalPages, 1));
+  }
+
+  async function sequential(firstPage) {
+    let page = 1;
+    let fetched = firstPage;
+    for (;;) {
+      const before = seen.size;
+      await deliver(page, fetched, plan);
+      if (fetched.records.length < perPage || seen.size === before) return page;
+      page += 1;
+      fetched = await fetchPage(page, linked);
+    }
+  }
+
+  async function concurrent(firstPage, lastPage) {
+    const ready = new Map([[1, firstPage]]);
+    let delivered = 0;
+    let failure = null;
+    let next = 2;
+    const waiting = [];
+    const wake = () => { for (const resolve of waiting.splice(0)) resolve(); };
+    const fail = (error) => {
+      if (failure) return;
+      failure = error;
+      controller.abort(error);
+      wake();
+    };
+
+    let delivering = Promise.resolve();
+    const drain = () => {
+      delivering = delivering.then(async () => {
+        while (!failure && ready.has(delivered + 1)) {
+          const page = delivered + 1;
+          const fetched = ready.get(page);
+          ready.delete(page);
+          await deliver(page, fetched, plan);
+          delivered = page;
+          wake();
+        }
+      }).catch(fail);
+    };
+
+    async function worker() {
+      while (!failure && next <= lastPage) {
+        const page = next;
+        next += 1;
+        while (!failure && page > delivered + ahead) await new Promise((resolve) => waiting.push(resolve));
+        if (failure) return;
+        try {
+          const fetched = await fetchPage(page, linked);
+          if (fetched.total !== null) totalAtEnd = fetched.total;
+          ready.set(page, fetched);
+          drain();
+        } catch (error) {
+          fail(error);
+          return;
+        }
+      }
+    }
+
+    drain(); // page 1 goes out while pages 2..n are fetched
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(lastPage - 1, 0)) }, worker));
+    await delivering;
+    if (failure) throw failure;
+    return delivered;
+  }
+
+  const unique = seen.size;
+  const total = plan.total;
+  const consistent = total === null || (unique + withoutId === total && totalAtEnd === total && duplicates === 0);
+  if (!consistent) {
+    const parts = [`${unique} unique ids`, `X-WP-Total ${total} at the start`];
+    if (totalAtEnd !== total) parts.push(`${totalAtEnd} at the end`);
+    if (duplicates) parts.push(`${duplicates} duplicate${duplicates === 1 ? '' : 's'} across pages`);
+    warnings.push({ code: 'page_drift', message: `${collection}: ${parts.join(', ')} (items moved between pages during the pass)` });
+  }
+  return { total, totalPages: plan.totalPages, totalAtEnd, pages, unique, duplicates, withoutId, consistent, warnings };
+}

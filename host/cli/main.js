@@ -5,6 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './demo_command.js';
 import { registerPlanCommand } from './plan_command.js';
 import { registerSimulatorCommand } from './simulator_command.js';
+import { registerMonitorCommand } from './monitor_command.js';
+import { registerSyncCommands } from './sync_command.js';
+import { registerTenantCommand } from './tenant_command.js';
 import { EXIT_USAGE } from './exit_codes.js';
 
 const program = new Command();
@@ -18,6 +21,9 @@ program
 registerPlanCommand(program);
 registerDemoCommand(program);
 registerSimulatorCommand(program);
+registerTenantCommand(program);
+registerSyncCommands(program);
+registerMonitorCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,49 @@
+// `mphb-sync monitor [--tenant …] [--json]`: invariants I1–I7 by name, per tenant, with counts and sample
+// offending ids, plus the age of the last successful sync. Exit 1 when any invariant fails.
+import { checkInvariants } from '../monitor/invariant_checks.js';
+import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
+import { withContext } from './command_context.js';
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from './exit_codes.js';
+
+export function formatMonitor(report) {
+  const lines = [];
+  for (const t of report.tenants) {
+    const age = t.last_success_age_seconds === null ? 'never synced' : `last successful sync ${formatAge(t.last_success_age_seconds)} ago`;
+    lines.push(`${t.slug} (${t.tenant_id}): ${t.ok ? 'all invariants hold' : 'INVARIANTS FAIL'}; ${age}`);
+    for (const i of t.invariants) lines.push(`  ${i.ok ? 'ok  ' : 'FAIL'} ${i.name}${i.ok ? '' : `: ${i.count} rows, e.g. ${i.samples.join(', ')}`}`);
+  }
+  if (report.tenants.length === 0) lines.push('no tenants');
+  return `${lines.join('\n')}\n`;
+}
+
+function formatAge(seconds) {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
+
+/** @param {import('commander').Command} program */
+export function registerMonitorCommand(program) {
+  program.command('monitor')
+    .description('Check invariants I1–I7 per tenant, and the age of the last successful sync.')
+    .option('--tenant <tenant>', 'slug or UUID (default: every tenant)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nExit: 0 every invariant holds, 1 one fails, 2 unknown tenant.')
+    .action(async (opts) => {
+      process.exitCode = await withContext(async ({ db }) => {
+        let tenantId = null;
+        if (opts.tenant) {
+          try {
+            tenantId = (await resolveTenant(db, opts.tenant)).tenant_id;
+          } catch (error) {
+            if (!(error instanceof TenantError)) throw error;
+            process.stderr.write(`mphb-sync monitor: ${error.message}\n`);
+            return EXIT_USAGE;
+          }
+        }
+        const report = await checkInvariants(db, tenantId);
+        process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatMonitor(report));
+        return report.ok ? EXIT_OK : EXIT_PROBLEMS;
+      });
+    });
+}

@@ -1,0 +1,98 @@
+// `mphb-sync sync-all --tenant …` and `mphb-sync sync --tenant …` (accommodations only), with a live
+// progress bar per stage on a terminal, plain lines otherwise, and `--json` for a final summary.
+import cliProgress from 'cli-progress';
+
+import { runSync } from '../sync/sync_runner.js';
+import { SyncError } from '../sync/sync_errors.js';
+import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
+import { CipherError } from '../tenants/credential_cipher.js';
+import { withContext } from './command_context.js';
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from './exit_codes.js';
+
+/** Prints progress events: a bar per stage on a TTY, one line per event otherwise. */
+export function progressPrinter(stream = process.stderr) {
+  if (!stream.isTTY) {
+    return {
+      event: (e) => stream.write(`[${e.stage}] ${e.type}${e.total ? ` ${e.current}/${e.total}` : ''}: ${e.message}\n`),
+      stop: () => {},
+    };
+  }
+  const bars = new cliProgress.MultiBar({ stream, format: '{stage} |{bar}| {value}/{total} {message}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
+  const byStage = new Map();
+  return {
+    event(e) {
+      if (e.type === 'warning') {
+        bars.log(`warning [${e.stage}] ${e.message}\n`);
+        return;
+      }
+      if (e.type !== 'progress') return;
+      let bar = byStage.get(e.stage);
+      if (!bar) {
+        bar = bars.create(Math.max(e.total, 1), 0, { stage: e.stage.padEnd(14), message: '' });
+        byStage.set(e.stage, bar);
+      }
+      bar.setTotal(Math.max(e.total, 1));
+      bar.update(e.total ? e.current : 0, { message: e.message });
+    },
+    stop: () => bars.stop(),
+  };
+}
+
+/**
+ * @param {{tenant: string, json?: boolean, concurrency?: number}} opts
+ * @param {'sync-all'|'sync'} kind
+ * @returns {Promise<number>} 0 synced; 1 the sync failed; 2 unknown tenant or missing MPHB_ENCRYPTION_KEY
+ */
+export async function runSyncCommand(opts, kind, io = process) {
+  return withContext(async ({ db, core, clientFor }) => {
+    let tenant;
+    let client;
+    try {
+      tenant = await resolveTenant(db, opts.tenant);
+      client = await clientFor(tenant, opts.concurrency ? { concurrency: opts.concurrency } : {});
+    } catch (error) {
+      if (error instanceof TenantError || error instanceof CipherError) {
+        io.stderr.write(`mphb-sync ${kind}: ${error.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw error;
+    }
+    const printer = opts.json ? { event: () => {}, stop: () => {} } : progressPrinter(io.stderr);
+    try {
+      const result = await runSync({ db, core: await core(), tenant, client, kind, onEvent: (e) => printer.event(e) });
+      printer.stop();
+      const summary = { tenant: tenant.slug, tenant_id: tenant.tenant_id, kind, status: result.status, run_id: result.runId, counts: result.counts, warnings: result.warnings.length };
+      io.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${kind} ${tenant.slug}: ${formatCounts(result.counts, kind)}\n`);
+      return EXIT_OK;
+    } catch (error) {
+      printer.stop();
+      if (!(error instanceof SyncError)) throw error;
+      if (opts.json) io.stdout.write(`${JSON.stringify({ tenant: tenant.slug, kind, status: 'failed', run_id: error.runId ?? null, code: error.code, message: error.message, counts: error.counts ?? null })}\n`);
+      io.stderr.write(`mphb-sync ${kind}: ${error.code}: ${error.message}\n`);
+      return EXIT_PROBLEMS;
+    }
+  });
+}
+
+export function formatCounts(c, kind = 'sync-all') {
+  const acc = `types ${c.types_created}+ ${c.types_updated}~ ${c.types_unchanged}=, units ${c.units_created}+ ${c.units_updated}~ ${c.units_unchanged}=`;
+  if (kind === 'sync') return acc;
+  return `${acc}; reservations ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.cancelled} cancelled, `
+    + `${c.blocks} blocks, ${c.placeholders} placeholders, ${c.gone} gone, ${c.warnings} warnings`;
+}
+
+/** @param {import('commander').Command} program */
+export function registerSyncCommands(program) {
+  for (const [name, kind, description] of [
+    ['sync-all', 'sync-all', 'Sync a tenant: accommodations first, then reservations page by page, then reconcile.'],
+    ['sync', 'sync', 'Sync a tenant\'s accommodation types and accommodations only.'],
+  ]) {
+    program.command(name)
+      .description(description)
+      .requiredOption('--tenant <tenant>', 'slug or UUID')
+      .option('--concurrency <n>', 'MotoPress pages in flight at once (default 4)', (v) => Number(v))
+      .option('--json', 'print a final machine-readable summary')
+      .addHelpText('after', '\nNeeds MPHB_ENCRYPTION_KEY. Exit: 0 synced, 1 the sync failed (code and message printed), 2 unknown tenant or no key.')
+      .action(async (opts) => { process.exitCode = await runSyncCommand(opts, kind); });
+  }
+}

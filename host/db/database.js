@@ -1,0 +1,56 @@
+// One small interface over the two databases mphb-sync runs on: PostgreSQL/Supabase through postgres.js
+// (DATABASE_URL) and embedded PGlite (no DATABASE_URL: a data directory under MPHB_DATA_DIR or
+// ./.mphb-data). Every command that opens a database applies the migrations first.
+//
+//   db.query(sql, params)          → rows (objects)
+//   db.transaction(async (tx) => { await tx.query(…) })   all or nothing
+//   db.close()
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+import { applyMigrations } from './migrations.js';
+
+/**
+ * @param {{url?: string, dataDir?: string, migrate?: boolean}} [options] url defaults to DATABASE_URL,
+ *   dataDir to MPHB_DATA_DIR or ./.mphb-data/pglite
+ */
+export async function openDatabase(options = {}) {
+  const url = options.url ?? process.env.DATABASE_URL;
+  const db = url ? await openPostgres(url) : await openPglite(options.dataDir ?? process.env.MPHB_DATA_DIR ?? resolve('.mphb-data', 'pglite'));
+  if (options.migrate !== false) await applyMigrations(db);
+  return db;
+}
+
+async function openPostgres(url) {
+  const { default: postgres } = await import('postgres');
+  // prepare: false keeps statements valid behind transaction-mode poolers (Supabase's pgbouncer/supavisor).
+  const sql = postgres(url, { max: 4, prepare: false, onnotice: () => {}, connection: { application_name: 'mphb-sync' } });
+  const wrap = (runner) => ({
+    query: (text, params = []) => runner.unsafe(text, params),
+    exec: (text) => runner.unsafe(text),
+  });
+  return {
+    kind: 'postgres',
+    ...wrap(sql),
+    transaction: (fn) => sql.begin((tx) => fn(wrap(tx))),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir) {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (dataDir !== 'memory://') await mkdir(dataDir, { recursive: true });
+  const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const wrap = (runner) => ({
+    query: async (text, params = []) => (await runner.query(text, params)).rows,
+    exec: (text) => runner.exec(text),
+  });
+  return {
+    kind: 'pglite',
+    dataDir,
+    ...wrap(pg),
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    close: () => pg.close(),
+    pglite: pg,
+  };
+}

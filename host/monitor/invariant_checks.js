@@ -1,0 +1,111 @@
+// The monitor: invariants I1–I7 (SPEC §2) checked by name with SQL straight against the tables, per
+// tenant, with counts and sample offending ids, plus the age of the last successful sync.
+
+// Each query returns (tenant_id, id) of offending rows; `$1` is the tenant filter (null: all tenants).
+const TENANT = '($1::uuid is null or x.tenant_id = $1::uuid)';
+
+export const INVARIANTS = [
+  {
+    name: 'I1 no-null-unit',
+    sql: `select x.tenant_id, x.id from public.guest_reservations x
+      left join lateral (select j.accommodation_unit_id from public.reservation_accommodations j
+        where j.reservation_id = x.id order by j.position limit 1) f on true
+      where ${TENANT} and x.room_count > 0
+        and (x.accommodation_unit_id is null or x.accommodation_unit_id is distinct from f.accommodation_unit_id)`,
+  },
+  {
+    name: 'I2 junction-complete',
+    sql: `select x.tenant_id, x.id from public.guest_reservations x
+      left join lateral (select count(*) as n, count(u.id) as with_unit, max(j.position) as max_position
+        from public.reservation_accommodations j
+        left join hotels.accommodation_units u on u.id = j.accommodation_unit_id and u.tenant_id = x.tenant_id
+        where j.reservation_id = x.id) c on true
+      where ${TENANT} and (c.n <> x.room_count or c.with_unit <> c.n or coalesce(c.max_position, -1) <> x.room_count - 1)`,
+  },
+  {
+    name: 'I3 tenant-closed',
+    sql: `select x.tenant_id, x.id from (
+        select j.tenant_id, j.id from public.reservation_accommodations j
+          join public.guest_reservations r on r.id = j.reservation_id where r.tenant_id <> j.tenant_id
+        union all select j.tenant_id, j.id from public.reservation_accommodations j
+          join hotels.accommodation_units u on u.id = j.accommodation_unit_id where u.tenant_id <> j.tenant_id
+        union all select r.tenant_id, r.id from public.guest_reservations r
+          join hotels.accommodation_units u on u.id = r.accommodation_unit_id where u.tenant_id <> r.tenant_id
+        union all select u.tenant_id, u.id from hotels.accommodation_units u
+          join hotels.accommodation_types t on t.id = u.accommodation_type_id where t.tenant_id <> u.tenant_id
+        union all select b.tenant_id, b.id from public.calendar_blocks b
+          join hotels.accommodation_units u on u.id = b.accommodation_unit_id where u.tenant_id <> b.tenant_id
+      ) x where ${TENANT}`,
+  },
+  {
+    name: 'I4 one-row-per-booking',
+    sql: `select x.tenant_id, x.id from (
+        select r.tenant_id, r.id from public.guest_reservations r
+          join public.guest_reservations d on d.tenant_id = r.tenant_id and d.external_booking_id = r.external_booking_id and d.id <> r.id
+        union all select r.tenant_id, r.id from public.guest_reservations r
+          join public.calendar_blocks b on b.tenant_id = r.tenant_id and b.external_booking_id = r.external_booking_id
+        union all select u.tenant_id, u.id from hotels.accommodation_units u
+          join hotels.accommodation_units d on d.tenant_id = u.tenant_id and d.mphb_accommodation_id = u.mphb_accommodation_id and d.id <> u.id
+      ) x where ${TENANT}`,
+  },
+  {
+    name: 'I5 status-true',
+    sql: `select x.tenant_id, x.id from public.guest_reservations x
+      where ${TENANT} and x.status <> case
+        when x.upstream_gone_at is not null then 'inactive'
+        when x.mphb_status = 'confirmed' then 'active'
+        when x.mphb_status = 'pending' then 'pending_admin'
+        when x.mphb_status = 'pending-user' then 'pending'
+        when x.mphb_status = 'pending-payment' then 'pending_payment'
+        when x.mphb_status in ('cancelled', 'abandoned') then 'cancelled'
+        else 'inactive' end`,
+  },
+  {
+    name: 'I6 blocks-are-not-guests',
+    // A stored "guest" with no guest data at all, from an imported calendar, is a block that leaked.
+    sql: `select x.tenant_id, x.id from public.guest_reservations x
+      where ${TENANT} and x.booking_source = 'ical' and x.guest_name is null and x.guest_email is null
+        and x.guest_phone is null and x.phone_last_4 is null and x.reservation_code is null
+        and x.status = 'active'`,
+  },
+  {
+    name: 'I7 atomic-booking',
+    // No reader may see a reservation without its rooms, or rooms without their reservation.
+    sql: `select x.tenant_id, x.id from (
+        select r.tenant_id, r.id from public.guest_reservations r
+          where r.room_count > 0 and not exists (select 1 from public.reservation_accommodations j where j.reservation_id = r.id)
+        union all select j.tenant_id, j.id from public.reservation_accommodations j
+          where not exists (select 1 from public.guest_reservations r where r.id = j.reservation_id)
+      ) x where ${TENANT}`,
+  },
+];
+
+const SAMPLES = 5;
+
+/**
+ * @param {object} db
+ * @param {string|null} tenantId null: every tenant
+ * @returns {Promise<{ok: boolean, tenants: Array<{tenant_id, slug, name, ok, last_success_at, last_success_age_seconds,
+ *   invariants: Array<{name, ok, count, samples: string[]}>}>}>}
+ */
+export async function checkInvariants(db, tenantId = null, now = new Date()) {
+  const tenants = await db.query(`select t.tenant_id, t.slug, t.name,
+      (select max(finished_at) from public.sync_runs s where s.tenant_id = t.tenant_id and s.status = 'succeeded') as last_success_at
+    from public.tenant_registry t where ($1::uuid is null or t.tenant_id = $1::uuid) order by t.slug`, [tenantId]);
+  const results = new Map(tenants.map((t) => [t.tenant_id, {
+    tenant_id: t.tenant_id, slug: t.slug, name: t.name, ok: true,
+    last_success_at: t.last_success_at ? new Date(t.last_success_at).toISOString() : null,
+    last_success_age_seconds: t.last_success_at ? Math.round((now - new Date(t.last_success_at)) / 1000) : null,
+    invariants: [],
+  }]));
+  for (const invariant of INVARIANTS) {
+    const rows = await db.query(invariant.sql, [tenantId]);
+    for (const result of results.values()) {
+      const offending = rows.filter((r) => r.tenant_id === result.tenant_id);
+      result.invariants.push({ name: invariant.name, ok: offending.length === 0, count: offending.length, samples: offending.slice(0, SAMPLES).map((r) => r.id) });
+      if (offending.length > 0) result.ok = false;
+    }
+  }
+  const list = [...results.values()];
+  return { ok: list.every((t) => t.ok), tenants: list };
+}

@@ -1,0 +1,80 @@
+// Applies the core's write plans inside a transaction the caller owns. Set-based: one statement per
+// table and batch, never a round trip per row.
+import { batchWriteSql } from './row_tables.js';
+
+const SQL = {
+  accommodation_types: batchWriteSql('accommodation_types'),
+  accommodation_units: batchWriteSql('accommodation_units'),
+  reservations: batchWriteSql('reservations'),
+  reservation_accommodations: batchWriteSql('reservation_accommodations'),
+  calendar_blocks: batchWriteSql('calendar_blocks'),
+};
+
+function assertTenant(rows, tenantId, kind) {
+  for (const row of rows) {
+    if (row.tenant_id !== tenantId) throw new Error(`plan for tenant ${tenantId} holds a ${kind} row of tenant ${row.tenant_id}`);
+  }
+}
+
+async function writeRows(tx, kind, rows, tenantId) {
+  if (rows.length === 0) return;
+  assertTenant(rows, tenantId, kind);
+  await tx.query(SQL[kind], [JSON.stringify(rows)]);
+}
+
+// A row gone upstream is marked, never deleted (I5); its hash is voided so that if it comes back it is
+// written again, whatever its content.
+const DEACTIVATE = {
+  types: `update hotels.accommodation_types set is_active = false, upstream_gone_at = coalesce(upstream_gone_at, $3::timestamptz),
+    content_hash = 'gone:' || content_hash, updated_at = now() where tenant_id = $1 and mphb_type_id = any($2::bigint[]) and is_active`,
+  units: `update hotels.accommodation_units set is_active = false, upstream_gone_at = coalesce(upstream_gone_at, $3::timestamptz),
+    content_hash = 'gone:' || content_hash, updated_at = now() where tenant_id = $1 and mphb_accommodation_id = any($2::bigint[]) and is_active`,
+};
+
+/** Stage "accommodations": types before units (foreign keys), then what is gone upstream. */
+export async function writeAccommodationsPlan(tx, tenantId, plan, now) {
+  await writeRows(tx, 'accommodation_types', plan.accommodation_types, tenantId);
+  await writeRows(tx, 'accommodation_units', plan.accommodation_units, tenantId);
+  if (plan.deactivate_units.length > 0) await tx.query(DEACTIVATE.units, [tenantId, plan.deactivate_units, now]);
+  if (plan.deactivate_types.length > 0) await tx.query(DEACTIVATE.types, [tenantId, plan.deactivate_types, now]);
+}
+
+/** Units (and placeholder types) a page needs, written before the page. */
+export async function writeResolvedUnits(tx, tenantId, plan) {
+  await writeRows(tx, 'accommodation_types', plan.accommodation_types, tenantId);
+  await writeRows(tx, 'accommodation_units', plan.accommodation_units, tenantId);
+}
+
+/** One page of bookings: each changed reservation with all of its rooms, changed blocks, reclassified bookings. */
+export async function writeBookingsPagePlan(tx, tenantId, plan) {
+  if (plan.delete_reservations.length > 0) {
+    await tx.query('delete from public.guest_reservations where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, plan.delete_reservations]);
+  }
+  if (plan.delete_blocks.length > 0) {
+    await tx.query('delete from public.calendar_blocks where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, plan.delete_blocks]);
+  }
+  if (plan.reservations.length > 0) {
+    await writeRows(tx, 'reservations', plan.reservations, tenantId);
+    // The rooms of a changed reservation are replaced as a whole; the deferred I1/I2 triggers check the
+    // result at commit.
+    await tx.query('delete from public.reservation_accommodations where tenant_id = $1 and reservation_id = any($2::uuid[])',
+      [tenantId, plan.reservations.map((r) => r.id)]);
+    await writeRows(tx, 'reservation_accommodations', plan.reservation_accommodations, tenantId);
+  }
+  if (plan.calendar_blocks.length > 0) {
+    const bookingIds = [...new Set(plan.calendar_blocks.map((b) => b.external_booking_id))];
+    await tx.query('delete from public.calendar_blocks where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, bookingIds]);
+    await writeRows(tx, 'calendar_blocks', plan.calendar_blocks, tenantId);
+  }
+}
+
+/** Reconcile: bookings confirmed gone upstream are marked with the status the core gave, never deleted. */
+export async function markBookingsGone(tx, tenantId, ids, mark) {
+  if (ids.length === 0) return;
+  await tx.query(`update public.guest_reservations set status = $3, upstream_gone_at = coalesce(upstream_gone_at, $4::timestamptz),
+      content_hash = 'gone:' || content_hash, updated_at = now()
+    where tenant_id = $1 and external_booking_id = any($2::bigint[]) and upstream_gone_at is null`, [tenantId, ids, mark.status, mark.upstream_gone_at]);
+  await tx.query(`update public.calendar_blocks set status = $3, upstream_gone_at = coalesce(upstream_gone_at, $4::timestamptz),
+      content_hash = 'gone:' || content_hash, updated_at = now()
+    where tenant_id = $1 and external_booking_id = any($2::bigint[]) and upstream_gone_at is null`, [tenantId, ids, mark.status, mark.upstream_gone_at]);
+}

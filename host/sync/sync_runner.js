@@ -1,0 +1,197 @@
+// Sync All (SPEC §3) for one tenant: lock, accommodations first (one transaction, or nothing), then
+// reservations page by page (each page and its rooms in one transaction), then reconcile after a
+// complete pass, and the run recorded in sync_runs. The core decides every row; this only fetches,
+// hands bytes to the core and applies its plans.
+import { randomUUID } from 'node:crypto';
+
+import { markBookingsGone, writeAccommodationsPlan, writeBookingsPagePlan, writeResolvedUnits } from './plan_writer.js';
+import { loadStoredAccommodations, loadStoredBookings } from './stored_state.js';
+import { SyncError } from './sync_errors.js';
+import { acquireTenantLock, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
+
+const utf8 = new TextEncoder();
+
+// The pages of a collection as one JSON array of pages, without re-serialising them.
+function pagesAsJson(bodies) {
+  const parts = [utf8.encode('[')];
+  bodies.forEach((b, i) => parts.push(...(i > 0 ? [utf8.encode(','), b] : [b])));
+  parts.push(utf8.encode(']'));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function emptyCounts() {
+  return {
+    types_created: 0, types_updated: 0, types_unchanged: 0, types_deactivated: 0,
+    units_created: 0, units_updated: 0, units_unchanged: 0, units_deactivated: 0,
+    created: 0, updated: 0, unchanged: 0, cancelled: 0, blocks: 0, placeholders: 0, gone: 0, warnings: 0, errors: 0,
+    pages: 0, requests: 0,
+  };
+}
+
+/**
+ * Runs a sync of one tenant.
+ * @param {object} o
+ * @param {object} o.db               from openDatabase
+ * @param {import('../../js/core.js').MphbCore} o.core
+ * @param {{tenant_id: string, slug: string}} o.tenant
+ * @param {object} o.client           a MotoPress client (createMotoPressClient) for this tenant
+ * @param {'sync-all'|'sync'} [o.kind='sync-all']  'sync' is the accommodations stage alone
+ * @param {() => Date} [o.clock]      "now" for the core (the core itself never reads a clock)
+ * @param {(event: {type, stage, current, total, message, counts?, code?}) => void} [o.onEvent]
+ * @returns {Promise<{runId, status: 'succeeded', counts, warnings}>}
+ * @throws {SyncError} with a stable code; the run is recorded as failed (unless already_running)
+ */
+export async function runSync({ db, core, tenant, client, kind = 'sync-all', clock = () => new Date(), onEvent = () => {} }) {
+  const tenantId = tenant.tenant_id;
+  const runId = randomUUID();
+  const now = clock().toISOString();
+  const counts = emptyCounts();
+  const warnings = [];
+  const emit = (event) => onEvent({ current: 0, total: 0, message: '', ...event });
+  const warn = (list, stage) => {
+    for (const w of list) {
+      warnings.push({ ...w, stage });
+      counts.warnings += 1;
+      emit({ type: 'warning', stage, message: `${w.code} at ${w.path}: ${w.message}`, code: w.code });
+    }
+  };
+
+  if (!(await acquireTenantLock(db, tenantId, runId))) {
+    throw new SyncError('already_running', `tenant ${tenant.slug}: a sync is already running; try again when it has finished`);
+  }
+  await db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at) values ($1, $2, $3, 'running', $4)`,
+    [runId, tenantId, kind, now]);
+  let session = null;
+  try {
+    // Stage 1: accommodations, all or nothing.
+    emit({ type: 'progress', stage: 'accommodations', message: 'fetching accommodation types and accommodations' });
+    let types;
+    let units;
+    try {
+      [types, units] = await Promise.all([client.getCollection('accommodation_types'), client.getCollection('accommodations')]);
+    } catch (error) {
+      throw new SyncError(error.code === 'unauthorized' || error.code === 'forbidden' ? 'motopress_unauthorized' : 'accommodations_failed',
+        `tenant ${tenant.slug}: accommodations stage failed: ${error.message}`, { stage: 'accommodations', cause: error.code });
+    }
+    counts.requests += types.requests + units.requests;
+    const accommodationsPlan = core.planAccommodations({
+      tenantId, now, accommodationTypes: pagesAsJson(types.bodies), accommodations: pagesAsJson(units.bodies),
+      current: await loadStoredAccommodations(db, tenantId),
+    });
+    if (accommodationsPlan.errors.length > 0) {
+      throw new SyncError('accommodations_failed', `tenant ${tenant.slug}: accommodations stage failed: ${accommodationsPlan.errors[0].code} at ${accommodationsPlan.errors[0].path}: ${accommodationsPlan.errors[0].message}`,
+        { stage: 'accommodations', errors: accommodationsPlan.errors });
+    }
+    await db.transaction((tx) => writeAccommodationsPlan(tx, tenantId, accommodationsPlan, now));
+    Object.assign(counts, Object.fromEntries(Object.entries(accommodationsPlan.counts).map(([k, v]) => [k, v])));
+    counts.placeholders += accommodationsPlan.accommodation_types.filter((t) => t.is_placeholder).length;
+    warn(accommodationsPlan.warnings, 'accommodations');
+    emit({ type: 'progress', stage: 'accommodations', current: 1, total: 1,
+      message: `${types.records.length} accommodation types, ${units.records.length} accommodations` });
+
+    if (kind === 'sync-all') {
+      // Stage 2: reservations, page by page, each page with its rooms in one transaction.
+      const state = await loadStoredBookings(db, tenantId);
+      session = core.bookingsSync({ tenantId, now, ...state });
+      const pageErrors = [];
+      let pass;
+      try {
+        pass = await client.streamCollection('bookings', {
+          onPage: async ({ page, bytes, totalPages }) => {
+            let plan = session.planPage(bytes);
+            if (plan.unknown_units.length > 0) {
+              // Rooms first: fetch each unknown unit individually; placeholders only when MotoPress no longer has it.
+              const results = await Promise.all(plan.unknown_units.map(async (u) => {
+                const r = await client.getOne('accommodations', u.mphb_accommodation_id);
+                counts.requests += 1;
+                return { id: u.mphb_accommodation_id, status: r.status, body: r.body };
+              }));
+              const resolved = session.resolveUnits(results);
+              if (resolved.errors.length > 0) {
+                throw new SyncError('unresolved_units', `tenant ${tenant.slug}: ${resolved.errors[0].message}`, { stage: 'reservations', errors: resolved.errors });
+              }
+              await db.transaction((tx) => writeResolvedUnits(tx, tenantId, resolved));
+              counts.placeholders += resolved.accommodation_units.filter((u) => u.is_placeholder).length
+                + resolved.accommodation_types.filter((t) => t.is_placeholder).length;
+              warn(resolved.warnings, 'reservations');
+              plan = session.planPage(bytes);
+              if (plan.unknown_units.length > 0) throw new SyncError('unresolved_units', `tenant ${tenant.slug}: units still unknown after fetching them`);
+            }
+            await db.transaction((tx) => writeBookingsPagePlan(tx, tenantId, plan));
+            counts.created += plan.counts.created;
+            counts.updated += plan.counts.updated;
+            counts.unchanged += plan.counts.unchanged;
+            counts.blocks += plan.counts.blocks_written;
+            counts.cancelled += plan.reservations.filter((r) => r.status === 'cancelled').length;
+            counts.pages += 1;
+            counts.errors += plan.errors.length;
+            pageErrors.push(...plan.errors);
+            warn(plan.warnings, 'reservations');
+            for (const e of plan.errors) emit({ type: 'warning', stage: 'reservations', message: `${e.code} at ${e.path}: ${e.message}`, code: e.code });
+            emit({ type: 'progress', stage: 'reservations', current: page, total: totalPages, message: `page ${page} of ${totalPages}` });
+            await renewTenantLock(db, tenantId, runId);
+          },
+        });
+      } catch (error) {
+        if (error instanceof SyncError) throw error;
+        if (error.code && error.endpoint) {
+          throw new SyncError('motopress_error', `tenant ${tenant.slug}: reservations stage failed: ${error.message}`, { stage: 'reservations', cause: error.code });
+        }
+        throw error;
+      }
+      counts.requests += pass.requests;
+
+      // Stage 3: reconcile, only after a complete, error-free pass.
+      const reconcile = session.reconcile(pass.total);
+      if (!reconcile.complete || pageErrors.length > 0) {
+        warn([{ code: 'reconcile_skipped', path: 'bookings', message: `the pass saw ${reconcile.seen} of ${reconcile.total} bookings${pageErrors.length ? ` and ${pageErrors.length} had errors` : ''}; nothing is marked gone this run`, tenant_id: tenantId }], 'reconcile');
+      } else {
+        emit({ type: 'progress', stage: 'reconcile', current: 0, total: reconcile.confirm.length, message: `confirming ${reconcile.confirm.length} bookings missing from the pass` });
+        const gone = [];
+        let mark = null;
+        for (const [i, id] of reconcile.confirm.entries()) {
+          const r = await client.getOne('bookings', id);
+          counts.requests += 1;
+          const decision = session.confirm(id, r.status, r.bytes ? new TextDecoder().decode(r.bytes) : '');
+          warn(decision.warnings, 'reconcile');
+          if (decision.decision === 'gone') {
+            gone.push(id);
+            mark = decision.mark;
+          }
+          emit({ type: 'progress', stage: 'reconcile', current: i + 1, total: reconcile.confirm.length, message: `booking ${id}: ${decision.decision}` });
+        }
+        if (gone.length > 0) await db.transaction((tx) => markBookingsGone(tx, tenantId, gone, mark));
+        counts.gone = gone.length;
+      }
+      if (pageErrors.length > 0) {
+        throw new SyncError('invalid_records', `tenant ${tenant.slug}: ${pageErrors.length} booking(s) could not be mapped (first: ${pageErrors[0].code} at ${pageErrors[0].path}: ${pageErrors[0].message}); the others were written`,
+          { stage: 'reservations', errors: pageErrors.slice(0, 50) });
+      }
+    }
+
+    await db.query(`update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::jsonb, warnings = $3::jsonb where id = $1`,
+      [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200))]);
+    await db.query(`update public.integration_configs set last_sync_at = now() where tenant_id = $1 and integration_type = 'motopress'`, [tenantId]);
+    emit({ type: 'complete', stage: 'done', current: 1, total: 1, message: `${kind} of ${tenant.slug} finished`, counts });
+    return { runId, status: 'succeeded', counts, warnings };
+  } catch (error) {
+    const failure = error instanceof SyncError ? error
+      : new SyncError('database_error', `tenant ${tenant.slug}: ${error.message}`, { cause: error.code });
+    await db.query(`update public.sync_runs set status = 'failed', finished_at = now(), counts = $2::jsonb, warnings = $3::jsonb,
+        error_code = $4, error_message = $5 where id = $1`,
+    [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), failure.code, failure.message]).catch(() => {});
+    failure.runId = runId;
+    failure.counts = counts;
+    emit({ type: 'error', stage: failure.details.stage ?? 'sync', message: failure.message, code: failure.code, counts });
+    throw failure;
+  } finally {
+    session?.close();
+    await releaseTenantLock(db, tenantId, runId).catch(() => {});
+  }
+}

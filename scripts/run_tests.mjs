@@ -7,6 +7,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { postgresAvailable, startThrowawayPostgres } from './throwaway_postgres.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // Streams a child's output through while keeping its stdout for parsing.
@@ -26,10 +28,28 @@ const nativeTotal = ctestCounts ? Number(ctestCounts[3]) : 0;
 const nativeFailed = ctestCounts ? Number(ctestCounts[2]) : 1;
 const nativeSkipped = (ctest.out.match(/\*\*\*Skipped|Not Run/g) ?? []).length;
 
+// The database suites run against PGlite and a real PostgreSQL 15: start a throwaway cluster unless
+// one was given.
+let cluster = null;
+if (!process.env.MPHB_TEST_DATABASE_URL && postgresAvailable()) {
+  cluster = await startThrowawayPostgres();
+  process.stdout.write(`PostgreSQL 15 test cluster: ${cluster.url}\n`);
+}
+const testDatabaseUrl = process.env.MPHB_TEST_DATABASE_URL ?? cluster?.url;
+if (!testDatabaseUrl && process.env.CI) {
+  process.stderr.write('run_tests: CI needs PostgreSQL 15 for the database suites (apt-get install postgresql-15)\n');
+  process.exit(1);
+}
+
 mkdirSync(join(root, 'build'), { recursive: true });
 const jestJson = join(root, 'build', 'jest-results.json');
 const jest = await run(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), '--json', `--outputFile=${jestJson}`, ...process.argv.slice(2)],
-  { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() });
+  {
+    ...process.env,
+    ...(testDatabaseUrl ? { MPHB_TEST_DATABASE_URL: testDatabaseUrl } : {}),
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
+  });
+await cluster?.stop();
 let js = { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0 };
 try { js = JSON.parse(readFileSync(jestJson, 'utf8')); } catch { /* jest crashed before writing: counted as a failure */ }
 

@@ -41,6 +41,11 @@ async function openPglite(dataDir) {
   const { PGlite } = await import('@electric-sql/pglite');
   if (dataDir !== 'memory://') await mkdir(dataDir, { recursive: true });
   const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  return wrapPglite(pg, dataDir);
+}
+
+/** The database interface over an open PGlite instance (e.g. a clone of a migrated template in tests). */
+export function wrapPglite(pg, dataDir = 'memory://') {
   const wrap = (runner) => ({
     query: async (text, params = []) => (await runner.query(text, params)).rows,
     exec: (text) => runner.exec(text),

@@ -64,7 +64,7 @@ export function batchWriteSql(kind) {
   const names = Object.keys(spec.columns);
   const recordset = names.map((c) => `"${c}" ${spec.columns[c]}`).join(', ');
   let sql = `insert into ${spec.table} (${names.map((c) => `"${c}"`).join(', ')})
-    select ${names.map((c) => `x."${c}"`).join(', ')} from jsonb_to_recordset($1::jsonb) as x(${recordset})`;
+    select ${names.map((c) => `x."${c}"`).join(', ')} from jsonb_to_recordset($1::text::jsonb) as x(${recordset})`;
   if (spec.conflict) {
     const updates = names.filter((c) => !spec.conflict.includes(c) && c !== 'id').map((c) => (KEEP_FIRST.has(c)
       ? `"${c}" = case when excluded."${c}" is null then null else coalesce(t."${c}", excluded."${c}") end`

@@ -175,7 +175,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       }
     }
 
-    await db.query(`update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::jsonb, warnings = $3::jsonb where id = $1`,
+    await db.query(`update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb where id = $1`,
       [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200))]);
     await db.query(`update public.integration_configs set last_sync_at = now() where tenant_id = $1 and integration_type = 'motopress'`, [tenantId]);
     emit({ type: 'complete', stage: 'done', current: 1, total: 1, message: `${kind} of ${tenant.slug} finished`, counts });
@@ -183,7 +183,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
   } catch (error) {
     const failure = error instanceof SyncError ? error
       : new SyncError('database_error', `tenant ${tenant.slug}: ${error.message}`, { cause: error.code });
-    await db.query(`update public.sync_runs set status = 'failed', finished_at = now(), counts = $2::jsonb, warnings = $3::jsonb,
+    await db.query(`update public.sync_runs set status = 'failed', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
         error_code = $4, error_message = $5 where id = $1`,
     [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), failure.code, failure.message]).catch(() => {});
     failure.runId = runId;

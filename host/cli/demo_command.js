@@ -1,26 +1,117 @@
-// `mphb-sync demo`: what `npm start` runs. For now the offline plan of the bundled example hotel (no
-// database yet): the rows a sync would write, as a readable summary.
-import { fileURLToPath } from 'node:url';
+// `mphb-sync demo` (what `npm start` runs): the MotoPress simulator with three hotels, registered as
+// tenants in the embedded database (or DATABASE_URL), synced with progress, then a table of what landed
+// and the monitor's verdict. Run it twice: the second run is a no-op re-sync.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-import { DEMO_TENANT_ID, runPlan } from './plan_command.js';
+import { checkInvariants } from '../monitor/invariant_checks.js';
+import { startSimulator } from '../simulator/simulator_server.js';
+import { runSync } from '../sync/sync_runner.js';
+import { SyncError } from '../sync/sync_errors.js';
+import { addTenant, listTenants, resolveTenant } from '../tenants/tenant_store.js';
+import { withContext } from './command_context.js';
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from './exit_codes.js';
+import { formatMonitor } from './monitor_command.js';
+import { formatCounts, progressPrinter } from './sync_command.js';
 
-const EXAMPLE = fileURLToPath(new URL('../../examples/seaside-hotel/', import.meta.url));
+const DEMO_HOTELS = ['indo', 'simmerdown', 'testhotel'];
+
+// The demo needs a key to store the simulator's credentials; a real deployment sets MPHB_ENCRYPTION_KEY.
+function demoEncryptionKey(dataDir) {
+  if (process.env.MPHB_ENCRYPTION_KEY) return { key: process.env.MPHB_ENCRYPTION_KEY, generated: null };
+  const file = resolve(dataDir, 'demo-encryption.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return { key: readFileSync(file, 'utf8').trim(), generated: file };
+}
+
+// Stable demo tenant ids (UUID v5-shaped from the slug), so row ids agree between demo runs.
+function demoTenantId(slug) {
+  const h = createHash('sha1').update(`mphb-sync demo tenant:${slug}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
+async function landedTable(db) {
+  const rows = await db.query(`select t.slug,
+      (select count(*) from hotels.accommodation_types x where x.tenant_id = t.tenant_id)::int as types,
+      (select count(*) from hotels.accommodation_units x where x.tenant_id = t.tenant_id)::int as units,
+      (select count(*) from hotels.accommodation_units x where x.tenant_id = t.tenant_id and x.is_placeholder)::int as placeholders,
+      (select count(*) from public.guest_reservations x where x.tenant_id = t.tenant_id)::int as reservations,
+      (select count(*) from public.guest_reservations x where x.tenant_id = t.tenant_id and x.status = 'active')::int as active,
+      (select count(*) from public.guest_reservations x where x.tenant_id = t.tenant_id and x.status = 'cancelled')::int as cancelled,
+      (select count(*) from public.reservation_accommodations x where x.tenant_id = t.tenant_id)::int as rooms,
+      (select count(*) from public.guest_reservations x where x.tenant_id = t.tenant_id and x.room_count > 0 and x.accommodation_unit_id is null)::int as without_room,
+      (select count(*) from public.calendar_blocks x where x.tenant_id = t.tenant_id)::int as blocks
+    from public.tenant_registry t order by t.slug`);
+  const header = ['tenant', 'types', 'units', 'placeholders', 'reservations', 'active', 'cancelled', 'rooms', 'without room', 'blocks'];
+  const table = [header, ...rows.map((r) => [r.slug, r.types, r.units, r.placeholders, r.reservations, r.active, r.cancelled, r.rooms, r.without_room, r.blocks])];
+  const widths = header.map((_, i) => Math.max(...table.map((r) => String(r[i]).length)));
+  return table.map((r) => r.map((c, i) => String(c).padStart(i === 0 ? 0 : widths[i]).padEnd(i === 0 ? widths[0] : 0)).join('  ')).join('\n');
+}
 
 /** @param {import('commander').Command} program */
 export function registerDemoCommand(program) {
   program
     .command('demo')
-    .description('Plan the bundled example hotel (examples/seaside-hotel) and print what a sync would write.')
-    .option('--now <iso-8601>', 'the time the plan is made at (default: the current time)')
+    .description('Simulate three MotoPress hotels, register them as tenants, Sync All each, show what landed and the monitor.')
+    .option('--port <port>', 'simulator port (fixed, so tenants registered by an earlier run still reach it)', (v) => Number(v), 8787)
+    .option('--latency-ms <ms>', 'simulated MotoPress latency per request', (v) => Number(v), 0)
+    .addHelpText('after', '\nUses DATABASE_URL when set, else the embedded database in MPHB_DATA_DIR or ./.mphb-data. Exit: 0 all invariants hold, 1 a sync failed or an invariant fails.')
     .action(async (opts) => {
-      process.stdout.write(`mphb-sync demo — offline plan of ${EXAMPLE}\n\n`);
-      process.exitCode = await runPlan({
-        types: `${EXAMPLE}accommodation_types.json`,
-        units: `${EXAMPLE}accommodations.json`,
-        bookings: `${EXAMPLE}bookings.json`,
-        tenantId: DEMO_TENANT_ID,
-        now: opts.now ?? new Date().toISOString(),
-        summary: true,
-      }, process);
+      const dataDir = resolve(process.env.MPHB_DATA_DIR ?? '.mphb-data');
+      const { key, generated } = demoEncryptionKey(dataDir);
+      process.env.MPHB_ENCRYPTION_KEY = key;
+      let sim;
+      try {
+        sim = await startSimulator({ port: opts.port, seed: 1, hotels: DEMO_HOTELS.join(','), latencyMs: opts.latencyMs });
+      } catch (error) {
+        process.stderr.write(`mphb-sync demo: cannot start the simulator on port ${opts.port}: ${error.code === 'EADDRINUSE' ? 'in use (try --port)' : error.message}\n`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      const out = process.stdout;
+      out.write(`mphb-sync demo — MotoPress simulator on ${sim.url} (${DEMO_HOTELS.join(', ')}), database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${resolve(dataDir, 'pglite')}`}\n`);
+      if (generated) out.write(`(credentials are encrypted with a demo key kept in ${generated}; set MPHB_ENCRYPTION_KEY in real use)\n`);
+      try {
+        process.exitCode = await withContext(async ({ db, core, clientFor, cipher }) => {
+          const known = new Set((await listTenants(db)).map((t) => t.slug));
+          for (const h of sim.hotels) {
+            if (known.has(h.name)) {
+              out.write(`\ntenant ${h.name}: already registered (a re-sync of unchanged data writes nothing)\n`);
+            } else {
+              await addTenant(db, await cipher(), {
+                slug: h.name, name: h.title, siteUrl: h.siteUrl, consumerKey: h.keys.readWrite.key, consumerSecret: h.keys.readWrite.secret,
+                tenantId: demoTenantId(h.name),
+              });
+              out.write(`\ntenant ${h.name}: registered → ${h.siteUrl}\n`);
+            }
+          }
+          let failed = false;
+          for (const h of sim.hotels) {
+            const tenant = await resolveTenant(db, h.name);
+            const printer = progressPrinter(process.stderr);
+            try {
+              const result = await runSync({ db, core: await core(), tenant, client: await clientFor(tenant), onEvent: (e) => printer.event(e) });
+              printer.stop();
+              out.write(`sync-all ${h.name}: ${formatCounts(result.counts)}\n`);
+            } catch (error) {
+              printer.stop();
+              if (!(error instanceof SyncError)) throw error;
+              failed = true;
+              out.write(`sync-all ${h.name}: FAILED ${error.code}: ${error.message}\n`);
+            }
+          }
+          out.write(`\nWhat landed:\n${await landedTable(db)}\n\nMonitor:\n`);
+          const report = await checkInvariants(db);
+          out.write(formatMonitor(report));
+          out.write(`\nverdict: ${report.ok && !failed ? 'all invariants hold' : 'PROBLEMS FOUND'}\n`);
+          return report.ok && !failed ? EXIT_OK : EXIT_PROBLEMS;
+        });
+      } finally {
+        await sim.stop();
+      }
     });
 }

@@ -77,8 +77,8 @@ export async function runSyncCommand(opts, kind, io = process) {
 export function formatCounts(c, kind = 'sync-all') {
   const acc = `types ${c.types_created}+ ${c.types_updated}~ ${c.types_unchanged}=, units ${c.units_created}+ ${c.units_updated}~ ${c.units_unchanged}=`;
   if (kind === 'sync') return acc;
-  return `${acc}; reservations ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.cancelled} cancelled, `
-    + `${c.blocks} blocks, ${c.placeholders} placeholders, ${c.gone} gone, ${c.warnings} warnings`;
+  return `${acc}; bookings ${c.created} new, ${c.updated} changed, ${c.unchanged} unchanged (${c.blocks} calendar blocks written, `
+    + `${c.cancelled} cancelled), ${c.placeholders} placeholders, ${c.gone} gone upstream, ${c.warnings} warnings`;
 }
 
 /** @param {import('commander').Command} program */

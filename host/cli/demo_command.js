@@ -9,7 +9,7 @@ import { checkInvariants } from '../monitor/invariant_checks.js';
 import { startSimulator } from '../simulator/simulator_server.js';
 import { runSync } from '../sync/sync_runner.js';
 import { SyncError } from '../sync/sync_errors.js';
-import { addTenant, listTenants, resolveTenant } from '../tenants/tenant_store.js';
+import { addTenant, listTenants, resolveTenant, updateSiteUrl } from '../tenants/tenant_store.js';
 import { withContext } from './command_context.js';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from './exit_codes.js';
 import { formatMonitor } from './monitor_command.js';
@@ -77,9 +77,12 @@ export function registerDemoCommand(program) {
       if (generated) out.write(`(credentials are encrypted with a demo key kept in ${generated}; set MPHB_ENCRYPTION_KEY in real use)\n`);
       try {
         process.exitCode = await withContext(async ({ db, core, clientFor, cipher }) => {
-          const known = new Set((await listTenants(db)).map((t) => t.slug));
+          const known = new Map((await listTenants(db)).map((t) => [t.slug, t]));
           for (const h of sim.hotels) {
-            if (known.has(h.name)) {
+            const existing = known.get(h.name);
+            if (existing) {
+              // Same seed, same keys; only the simulator's port may differ from the earlier run.
+              if (existing.site_url !== h.siteUrl) await updateSiteUrl(db, existing.tenant_id, h.siteUrl);
               out.write(`\ntenant ${h.name}: already registered (a re-sync of unchanged data writes nothing)\n`);
             } else {
               await addTenant(db, await cipher(), {

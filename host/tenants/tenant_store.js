@@ -73,3 +73,9 @@ export async function loadCredentials(db, cipher, tenantId) {
     allowPrivateNetwork: r.allow_private_network,
   };
 }
+
+/** Points a tenant's MotoPress integration at another site URL (already checked by the caller). */
+export async function updateSiteUrl(db, tenantId, siteUrl) {
+  await db.query(`update public.integration_configs set site_url = $2, updated_at = now()
+    where tenant_id = $1 and integration_type = 'motopress'`, [tenantId, siteUrl]);
+}

@@ -138,14 +138,6 @@ test('--summary prints a readable table instead of JSON', () => {
   expect(r.stdout).toMatch(/5001\s+active\s+2026-12-20 → 2026-12-27\s+Ana Restrepo\s+Deluxe 1 \+ Garden 1/);
 });
 
-test('demo (what npm start runs) prints the example hotel summary', () => {
-  const r = cli('demo', '--now', NOW);
-  expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/offline plan of/);
-  expect(r.stdout).toMatch(/accommodation units\s+5 \(1 placeholder\)/);
-  expect(r.stdout).toMatch(/plan: no errors/);
-});
-
 test('the input files are not decoded by the host: invalid UTF-8 is reported by the core with its path', () => {
   const sub = join(dir, 'utf8');
   mkdirSync(sub, { recursive: true });

@@ -61,7 +61,7 @@ export function registerDemoCommand(program) {
     .option('--latency-ms <ms>', 'simulated MotoPress latency per request', (v) => Number(v), 0)
     .addHelpText('after', '\nUses DATABASE_URL when set, else the embedded database in MPHB_DATA_DIR or ./.mphb-data. Exit: 0 all invariants hold, 1 a sync failed or an invariant fails.')
     .action(async (opts) => {
-      const dataDir = resolve(process.env.MPHB_DATA_DIR ?? '.mphb-data');
+      const dataDir = resolve(process.env.MPHB_DATA_DIR || '.mphb-data');
       const { key, generated } = demoEncryptionKey(dataDir);
       process.env.MPHB_ENCRYPTION_KEY = key;
       let sim;

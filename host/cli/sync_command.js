@@ -57,7 +57,8 @@ export async function runSyncCommand(opts, kind, io = process) {
       }
       throw error;
     }
-    const printer = opts.json ? { event: () => {}, stop: () => {} } : progressPrinter(io.stderr);
+    // Progress goes to stderr (plain lines when not a terminal), so --json output on stdout stays clean.
+    const printer = progressPrinter(io.stderr);
     try {
       const result = await runSync({ db, core: await core(), tenant, client, kind, onEvent: (e) => printer.event(e) });
       printer.stop();

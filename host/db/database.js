@@ -1,6 +1,6 @@
 // One small interface over the two databases mphb-sync runs on: PostgreSQL/Supabase through postgres.js
-// (DATABASE_URL) and embedded PGlite (no DATABASE_URL: a data directory under MPHB_DATA_DIR or
-// ./.mphb-data). Every command that opens a database applies the migrations first.
+// (DATABASE_URL) and embedded PGlite (no DATABASE_URL: the directory pglite/ under MPHB_DATA_DIR,
+// default ./.mphb-data). Every command that opens a database applies the migrations first.
 //
 //   db.query(sql, params)          → rows (objects)
 //   db.transaction(async (tx) => { await tx.query(…) })   all or nothing
@@ -11,12 +11,12 @@ import { resolve } from 'node:path';
 import { applyMigrations } from './migrations.js';
 
 /**
- * @param {{url?: string, dataDir?: string, migrate?: boolean}} [options] url defaults to DATABASE_URL,
- *   dataDir to MPHB_DATA_DIR or ./.mphb-data/pglite
+ * @param {{url?: string, dataDir?: string, migrate?: boolean}} [options] url defaults to DATABASE_URL;
+ *   dataDir (the PGlite directory, or 'memory://') to $MPHB_DATA_DIR/pglite, else ./.mphb-data/pglite
  */
 export async function openDatabase(options = {}) {
-  const url = options.url ?? process.env.DATABASE_URL;
-  const db = url ? await openPostgres(url) : await openPglite(options.dataDir ?? process.env.MPHB_DATA_DIR ?? resolve('.mphb-data', 'pglite'));
+  const url = 'url' in options ? options.url : process.env.DATABASE_URL;
+  const db = url ? await openPostgres(url) : await openPglite(options.dataDir ?? resolve(process.env.MPHB_DATA_DIR || '.mphb-data', 'pglite'));
   if (options.migrate !== false) await applyMigrations(db);
   return db;
 }

@@ -51,10 +51,17 @@ export async function resolveTenant(db, ref) {
   return rows[0];
 }
 
-/** Deletes the tenant and, by cascade, all of its synced data. */
+// Children before parents: the composite (tenant_id, id) foreign keys do not cascade across tables.
+const TENANT_TABLES = ['public.reservation_accommodations', 'public.guest_reservations', 'public.calendar_blocks',
+  'hotels.accommodation_units', 'hotels.accommodation_types', 'public.sync_locks', 'public.sync_runs',
+  'public.integration_configs', 'public.tenant_registry'];
+
+/** Deletes the tenant and all of its synced data, in one transaction. */
 export async function removeTenant(db, ref) {
   const tenant = await resolveTenant(db, ref);
-  await db.query('delete from public.tenant_registry where tenant_id = $1', [tenant.tenant_id]);
+  await db.transaction(async (tx) => {
+    for (const table of TENANT_TABLES) await tx.query(`delete from ${table} where tenant_id = $1`, [tenant.tenant_id]);
+  });
   return tenant;
 }
 

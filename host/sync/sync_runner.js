@@ -11,6 +11,11 @@ import { acquireTenantLock, releaseTenantLock, renewTenantLock } from './tenant_
 
 const utf8 = new TextEncoder();
 
+// Client errors already name the tenant; say it once.
+function withoutTenant(message, slug) {
+  return message.startsWith(`tenant ${slug}: `) ? message.slice(`tenant ${slug}: `.length) : message;
+}
+
 // The pages of a collection as one JSON array of pages, without re-serialising them.
 function pagesAsJson(bodies) {
   const parts = [utf8.encode('[')];
@@ -65,6 +70,10 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
   if (!(await acquireTenantLock(db, tenantId, runId))) {
     throw new SyncError('already_running', `tenant ${tenant.slug}: a sync is already running; try again when it has finished`);
   }
+  // Holding the lock, any other run still "running" belongs to a process that died: close it.
+  await db.query(`update public.sync_runs set status = 'interrupted', finished_at = now(), error_code = 'interrupted',
+      error_message = 'the process running this sync stopped before it finished; the next run completed the work'
+    where tenant_id = $1 and status = 'running'`, [tenantId]);
   await db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at) values ($1, $2, $3, 'running', $4)`,
     [runId, tenantId, kind, now]);
   let session = null;
@@ -77,7 +86,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       [types, units] = await Promise.all([client.getCollection('accommodation_types'), client.getCollection('accommodations')]);
     } catch (error) {
       throw new SyncError(error.code === 'unauthorized' || error.code === 'forbidden' ? 'motopress_unauthorized' : 'accommodations_failed',
-        `tenant ${tenant.slug}: accommodations stage failed: ${error.message}`, { stage: 'accommodations', cause: error.code });
+        `tenant ${tenant.slug}: accommodations stage failed: ${withoutTenant(error.message, tenant.slug)}`, { stage: 'accommodations', cause: error.code });
     }
     counts.requests += types.requests + units.requests;
     const accommodationsPlan = core.planAccommodations({
@@ -135,13 +144,15 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
             warn(plan.warnings, 'reservations');
             for (const e of plan.errors) emit({ type: 'warning', stage: 'reservations', message: `${e.code} at ${e.path}: ${e.message}`, code: e.code });
             emit({ type: 'progress', stage: 'reservations', current: page, total: totalPages, message: `page ${page} of ${totalPages}` });
-            await renewTenantLock(db, tenantId, runId);
+            if (!(await renewTenantLock(db, tenantId, runId))) {
+              throw new SyncError('lock_lost', `tenant ${tenant.slug}: this run's lock expired and another run took it; stopped after page ${page}`, { stage: 'reservations' });
+            }
           },
         });
       } catch (error) {
         if (error instanceof SyncError) throw error;
         if (error.code && error.endpoint) {
-          throw new SyncError('motopress_error', `tenant ${tenant.slug}: reservations stage failed: ${error.message}`, { stage: 'reservations', cause: error.code });
+          throw new SyncError('motopress_error', `tenant ${tenant.slug}: reservations stage failed: ${withoutTenant(error.message, tenant.slug)}`, { stage: 'reservations', cause: error.code });
         }
         throw error;
       }

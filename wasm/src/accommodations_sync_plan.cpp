@@ -25,7 +25,7 @@ Outcome diff(const RowsById& upstream, const StoredRows& stored) {
     auto it = stored.find(id);
     if (it == stored.end()) {
       ++out.created;
-    } else if (it->second.hash == with_hash["content_hash"].get<std::string>()) {
+    } else if (it->second.hash == with_hash["content_hash"].get<std::string>() && it->second.is_active == with_hash["is_active"].get<bool>()) {
       ++out.unchanged;
       continue;
     } else {
@@ -83,6 +83,12 @@ std::string plan_accommodations_sync_json(const AccommodationsSyncInput& input) 
     plan["accommodation_units"] = u.upserts;
     plan["deactivate_types"] = t.deactivate;
     plan["deactivate_units"] = u.deactivate;
+  }
+  if (diagnostics.error_count() > 0) {
+    plan["counts"] = json::object();
+    plan["warnings"] = diagnostics_json(diagnostics.warnings(), tenant.tenant_id);
+    plan["errors"] = diagnostics_json(diagnostics.errors(), tenant.tenant_id);
+    return dump_plan(plan);
   }
   plan["counts"] = {{"types_created", t.created}, {"types_updated", t.updated}, {"types_unchanged", t.unchanged},
                     {"types_deactivated", t.deactivate.size()}, {"units_created", u.created}, {"units_updated", u.updated},

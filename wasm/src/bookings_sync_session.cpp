@@ -36,10 +36,12 @@ BookingsSyncSession::BookingsSyncSession(std::string tenant_id, std::string now,
   if (!tenant || !when) return;
   tenant_ = {*tenant, *when};
   if (auto doc = parse_json_document(known_units, "known_units", init_diagnostics_)) {
-    for (const auto& [key, value] : doc->items()) {
-      bool digits = !key.empty() && key.size() <= 16;
+    if (!doc->is_object()) init_diagnostics_.error("invalid_state", "known_units", "known_units must be an object mapping unit ids to type ids");
+    static const json kNoUnits = json::object();
+    for (const auto& [key, value] : (doc->is_object() ? *doc : kNoUnits).items()) {
+      bool digits = !key.empty() && key.size() <= 16 && key != "0";
       for (char c : key) digits = digits && c >= '0' && c <= '9';
-      if (!digits || !value.is_number_integer()) {
+      if (!digits || !value.is_number_integer() || value.get<int64_t>() <= 0) {
         init_diagnostics_.error("invalid_state", "known_units." + key, "known_units maps unit ids to type ids");
         continue;
       }
@@ -81,12 +83,26 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
 
   // Rooms first: if any booking names a unit the database lacks, ask for it before writing anything.
   std::map<int64_t, UnitReference> unknown;
+  std::set<int64_t> rejected;  // bookings naming a unit that cannot be placed
   for (const auto& [booking_id, refs] : mapped.unknown_units) {
     for (const auto& ref : refs) {
+      if (unplaceable_units_.count(ref.mphb_accommodation_id)) {
+        rejected.insert(booking_id);
+        diagnostics.error("unknown_accommodation_type", ref.path,
+                          "booking " + std::to_string(booking_id) + " names accommodation " + std::to_string(ref.mphb_accommodation_id) +
+                              ", which MotoPress no longer has, and no booking names its type: the booking is not written");
+        continue;
+      }
       auto [it, inserted] = unknown.emplace(ref.mphb_accommodation_id, ref);
       if (!inserted && it->second.mphb_type_id == 0) it->second.mphb_type_id = ref.mphb_type_id;
     }
   }
+  for (int64_t id : rejected) {
+    mapped.reservations.erase(id);
+    mapped.reservation_accommodations.erase(id);
+    mapped.calendar_blocks.erase(id);
+  }
+  if (!rejected.empty()) had_page_errors_ = true;
   if (!unknown.empty()) {
     for (const auto& [unit_id, ref] : unknown) {
       pending_unit_types_[unit_id] = ref.mphb_type_id;
@@ -158,11 +174,19 @@ std::string BookingsSyncSession::resolve_units(std::string_view results) {
         Diagnostics unit_diagnostics;
         const MappedRecords mapped = map_accommodation_units(json::array({result["body"]}), path + ".body", tenant_, unit_diagnostics);
         for (const auto& d : unit_diagnostics.errors()) diagnostics.error(d.code, d.path, d.message);
-        if (mapped.rows.count(*id)) unit = mapped.rows.at(*id);
+        if (mapped.rows.count(*id)) {
+          unit = mapped.rows.at(*id);
+        } else if (unit_diagnostics.error_count() == 0) {
+          diagnostics.error("unit_id_mismatch", path + ".body.id",
+                            "GET /accommodations/" + std::to_string(*id) + " answered with another accommodation");
+        }
       } else if (*status == 404 || *status == 410) {
         if (booked_type == 0) {
-          diagnostics.error("unknown_accommodation_type", path,
-                            "accommodation " + std::to_string(*id) + " is gone upstream and no booking names its type");
+          // Reported for each booking when the page is planned again; those bookings are not written.
+          unplaceable_units_.insert(*id);
+          pending_unit_types_.erase(*id);
+          diagnostics.warn("unplaceable_unit", path,
+                           "accommodation " + std::to_string(*id) + " is gone upstream and no booking names its type; bookings naming it are rejected");
           continue;
         }
         unit = placeholder_unit_row(tenant_, *id, booked_type);
@@ -210,7 +234,11 @@ std::string BookingsSyncSession::confirm(int64_t booking_id, int http_status, st
   Diagnostics diagnostics;
   json out = {{"booking_id", booking_id}};
   const std::string name = "booking " + std::to_string(booking_id);
-  if (http_status == 404 || http_status == 410) {
+  if (!valid_) {
+    // Without a valid tenant and time nothing may be marked.
+    for (const auto& d : init_diagnostics_.errors()) diagnostics.error(d.code, d.path, d.message);
+    out["decision"] = "keep";
+  } else if (http_status == 404 || http_status == 410) {
     out["decision"] = "gone";
   } else if (http_status == 200) {
     const auto doc = parse_json_document(body, "bookings/" + std::to_string(booking_id), diagnostics);

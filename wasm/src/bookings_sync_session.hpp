@@ -58,6 +58,7 @@ class BookingsSyncSession {
   StoredRows stored_;
   std::set<int64_t> seen_;
   std::map<int64_t, int64_t> pending_unit_types_;  // unit id → type the bookings name, while being resolved
+  std::set<int64_t> unplaceable_units_;            // gone upstream and no type known: bookings on them are rejected
   bool had_page_errors_ = false;
 };
 

@@ -16,6 +16,25 @@ function withoutTenant(message, slug) {
   return message.startsWith(`tenant ${slug}: `) ? message.slice(`tenant ${slug}: `.length) : message;
 }
 
+// A MotoPress failure in a stage, with one code whatever the stage: unauthorized and forbidden keys are
+// the tenant's to fix, everything else (5xx, timeouts, malformed bodies after retries) is motopress_error.
+function motoPressFailure(error, stage, slug, fallback = 'motopress_error') {
+  const code = error.code === 'unauthorized' || error.code === 'forbidden' ? 'motopress_unauthorized' : fallback;
+  return new SyncError(code, `tenant ${slug}: ${stage} stage failed: ${withoutTenant(error.message, slug)}`, { stage, cause: error.code, endpoint: error.endpoint });
+}
+
+// Core paths are relative to the page (bookings[92]…): add the page and the booking id, for people.
+function locateInPage(diagnostic, page, bytes) {
+  const m = /^bookings\[(\d+)\]/.exec(diagnostic.path);
+  let bookingId;
+  if (m) {
+    try {
+      bookingId = JSON.parse(new TextDecoder().decode(bytes))[Number(m[1])]?.id;
+    } catch { /* the page did not parse: the path says where */ }
+  }
+  return { ...diagnostic, page, booking_id: bookingId ?? null };
+}
+
 // The pages of a collection as one JSON array of pages, without re-serialising them.
 function pagesAsJson(bodies) {
   const parts = [utf8.encode('[')];
@@ -85,8 +104,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     try {
       [types, units] = await Promise.all([client.getCollection('accommodation_types'), client.getCollection('accommodations')]);
     } catch (error) {
-      throw new SyncError(error.code === 'unauthorized' || error.code === 'forbidden' ? 'motopress_unauthorized' : 'accommodations_failed',
-        `tenant ${tenant.slug}: accommodations stage failed: ${withoutTenant(error.message, tenant.slug)}`, { stage: 'accommodations', cause: error.code });
+      if (!error.endpoint) throw error;
+      throw motoPressFailure(error, 'accommodations', tenant.slug, 'accommodations_failed');
     }
     counts.requests += types.requests + units.requests;
     const accommodationsPlan = core.planAccommodations({
@@ -140,9 +159,10 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
             counts.cancelled += plan.reservations.filter((r) => r.status === 'cancelled').length;
             counts.pages += 1;
             counts.errors += plan.errors.length;
-            pageErrors.push(...plan.errors);
-            warn(plan.warnings, 'reservations');
-            for (const e of plan.errors) emit({ type: 'warning', stage: 'reservations', message: `${e.code} at ${e.path}: ${e.message}`, code: e.code });
+            const located = plan.errors.map((e) => locateInPage(e, page, bytes));
+            pageErrors.push(...located);
+            warn(plan.warnings.map((w) => locateInPage(w, page, bytes)), 'reservations');
+            for (const e of located) emit({ type: 'warning', stage: 'reservations', message: `${e.code} at ${e.path} of page ${page}${e.booking_id ? ` (booking ${e.booking_id})` : ''}: ${e.message}`, code: e.code });
             emit({ type: 'progress', stage: 'reservations', current: page, total: totalPages, message: `page ${page} of ${totalPages}` });
             if (!(await renewTenantLock(db, tenantId, runId))) {
               throw new SyncError('lock_lost', `tenant ${tenant.slug}: this run's lock expired and another run took it; stopped after page ${page}`, { stage: 'reservations' });
@@ -151,9 +171,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
         });
       } catch (error) {
         if (error instanceof SyncError) throw error;
-        if (error.code && error.endpoint) {
-          throw new SyncError('motopress_error', `tenant ${tenant.slug}: reservations stage failed: ${withoutTenant(error.message, tenant.slug)}`, { stage: 'reservations', cause: error.code });
-        }
+        if (error.code && error.endpoint) throw motoPressFailure(error, 'reservations', tenant.slug);
         throw error;
       }
       counts.requests += pass.requests;
@@ -167,7 +185,13 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
         const gone = [];
         let mark = null;
         for (const [i, id] of reconcile.confirm.entries()) {
-          const r = await client.getOne('bookings', id);
+          let r;
+          try {
+            r = await client.getOne('bookings', id);
+          } catch (error) {
+            if (!error.endpoint) throw error;
+            throw motoPressFailure(error, 'reconcile', tenant.slug);
+          }
           counts.requests += 1;
           const decision = session.confirm(id, r.status, r.bytes ? new TextDecoder().decode(r.bytes) : '');
           warn(decision.warnings, 'reconcile');
@@ -181,7 +205,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
         counts.gone = gone.length;
       }
       if (pageErrors.length > 0) {
-        throw new SyncError('invalid_records', `tenant ${tenant.slug}: ${pageErrors.length} booking(s) could not be mapped (first: ${pageErrors[0].code} at ${pageErrors[0].path}: ${pageErrors[0].message}); the others were written`,
+        const first = pageErrors[0];
+        throw new SyncError('invalid_records', `tenant ${tenant.slug}: ${pageErrors.length} booking(s) could not be mapped (first: ${first.booking_id ? `booking ${first.booking_id}, ` : ''}${first.code} at ${first.path} of page ${first.page}: ${first.message}); the others were written`,
           { stage: 'reservations', errors: pageErrors.slice(0, 50) });
       }
     }

@@ -8,6 +8,8 @@ import { registerSimulatorCommand } from './simulator_command.js';
 import { registerMonitorCommand } from './monitor_command.js';
 import { registerSyncCommands } from './sync_command.js';
 import { registerTenantCommand } from './tenant_command.js';
+import { registerServeCommand } from './serve_command.js';
+import { registerTokenCommand } from './token_command.js';
 import { EXIT_USAGE } from './exit_codes.js';
 
 const program = new Command();
@@ -24,6 +26,8 @@ registerSimulatorCommand(program);
 registerTenantCommand(program);
 registerSyncCommands(program);
 registerMonitorCommand(program);
+registerServeCommand(program);
+registerTokenCommand(program);
 
 try {
   await program.parseAsync(process.argv);

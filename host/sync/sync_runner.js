@@ -68,12 +68,16 @@ function emptyCounts() {
  * @param {'sync-all'|'sync'} [o.kind='sync-all']  'sync' is the accommodations stage alone
  * @param {() => Date} [o.clock]      "now" for the core (the core itself never reads a clock)
  * @param {(event: {type, stage, current, total, message, counts?, code?}) => void} [o.onEvent]
+ * @param {string} [o.runId]          the run's id (default: a new UUID), known to the caller before events
+ * @param {AbortSignal} [o.signal]    stop at the next page boundary (never inside a page) as 'interrupted'
  * @returns {Promise<{runId, status: 'succeeded', counts, warnings}>}
  * @throws {SyncError} with a stable code; the run is recorded as failed (unless already_running)
  */
-export async function runSync({ db, core, tenant, client, kind = 'sync-all', clock = () => new Date(), onEvent = () => {} }) {
+export async function runSync({ db, core, tenant, client, kind = 'sync-all', clock = () => new Date(), onEvent = () => {}, runId = randomUUID(), signal }) {
   const tenantId = tenant.tenant_id;
-  const runId = randomUUID();
+  const stopIfAsked = (where) => {
+    if (signal?.aborted) throw new SyncError('interrupted', `tenant ${tenant.slug}: stopped ${where} because the client went away; the next run completes the work`, { stage: 'reservations' });
+  };
   const now = clock().toISOString();
   const counts = emptyCounts();
   const warnings = [];
@@ -132,6 +136,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       try {
         pass = await client.streamCollection('bookings', {
           onPage: async ({ page, bytes, totalPages }) => {
+            stopIfAsked(`before page ${page}`);
             let plan = session.planPage(bytes);
             if (plan.unknown_units.length > 0) {
               // Rooms first: fetch each unknown unit individually; placeholders only when MotoPress no longer has it.
@@ -177,6 +182,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       counts.requests += pass.requests;
 
       // Stage 3: reconcile, only after a complete, error-free pass.
+      stopIfAsked('before reconcile');
       const reconcile = session.reconcile(pass.total);
       if (!reconcile.complete || pageErrors.length > 0) {
         warn([{ code: 'reconcile_skipped', path: 'bookings', message: `the pass saw ${reconcile.seen} of ${reconcile.total} bookings${pageErrors.length ? ` and ${pageErrors.length} had errors` : ''}; nothing is marked gone this run`, tenant_id: tenantId }], 'reconcile');
@@ -219,9 +225,10 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
   } catch (error) {
     const failure = error instanceof SyncError ? error
       : new SyncError('database_error', `tenant ${tenant.slug}: ${error.message}`, { cause: error.code });
-    await db.query(`update public.sync_runs set status = 'failed', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
+    await db.query(`update public.sync_runs set status = $6, finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
         error_code = $4, error_message = $5 where id = $1`,
-    [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), failure.code, failure.message]).catch(() => {});
+    [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), failure.code, failure.message,
+      failure.code === 'interrupted' ? 'interrupted' : 'failed']).catch(() => {});
     failure.runId = runId;
     failure.counts = counts;
     emit({ type: 'error', stage: failure.details.stage ?? 'sync', message: failure.message, code: failure.code, counts });

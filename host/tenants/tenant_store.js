@@ -54,7 +54,7 @@ export async function resolveTenant(db, ref) {
 // Children before parents: the composite (tenant_id, id) foreign keys do not cascade across tables.
 const TENANT_TABLES = ['public.reservation_accommodations', 'public.guest_reservations', 'public.calendar_blocks',
   'hotels.accommodation_units', 'hotels.accommodation_types', 'public.sync_locks', 'public.sync_runs',
-  'public.integration_configs', 'public.tenant_registry'];
+  'public.staff_tokens', 'public.stream_tickets', 'public.integration_configs', 'public.tenant_registry'];
 
 /** Deletes the tenant and all of its synced data, in one transaction. */
 export async function removeTenant(db, ref) {

@@ -1,0 +1,170 @@
+// The one Web-standard fetch handler (Hono) behind `mphb-sync serve`, the Vercel function and the
+// Supabase Edge Function. docs/http-api.md is its contract. It decides nothing about data: syncs run
+// through runSync, which asks the core.
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+
+import { checkInvariants } from '../monitor/invariant_checks.js';
+import { runSync } from '../sync/sync_runner.js';
+import { SyncError } from '../sync/sync_errors.js';
+import { currentLockHolder } from '../sync/tenant_lock.js';
+import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
+import { openApiDocument } from './openapi_document.js';
+import { parseLastEventId, RunEventLog } from './run_events.js';
+import { AuthError, authenticateStaff } from './staff_auth.js';
+import { issueStreamTicket } from './stream_tickets.js';
+
+const BASE = '/api/integrations/motopress';
+
+/**
+ * @param {object} deps
+ * @param {object} deps.db                       from openDatabase
+ * @param {object} deps.core                     a loaded MphbCore
+ * @param {(tenant) => Promise<object>} deps.clientFor  a MotoPress client for a tenant (decrypts credentials)
+ * @param {Function|null} [deps.jwt]             platformJwtVerifier(...) or null
+ * @param {'continue'|'stop'} [deps.onDisconnect='continue']  Node: the run goes on; edge: stop at a page boundary
+ * @param {number} [deps.heartbeatMs=10000]      SSE heartbeat interval (SPEC: at least every 15 s)
+ * @param {() => string|Promise<string>} [deps.staffPage]  the staff page HTML
+ * @param {(promise: Promise) => void} [deps.waitUntil]    keeps a run alive after the response (edge runtimes)
+ * @param {{info: Function, warn: Function, error: Function}} [deps.log]  structured logger (never given secrets)
+ */
+export function createHttpApp(deps) {
+  const { db, core, clientFor, jwt = null, onDisconnect = 'continue', heartbeatMs = 10_000, staffPage, waitUntil } = deps;
+  const log = deps.log ?? { info() {}, warn() {}, error() {} };
+  const events = new RunEventLog(db, { onPersistError: (error) => log.error({ err: error.message }, 'could not store a run event') });
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof AuthError) return c.json({ code: error.code, message: error.message }, error.status);
+    if (error instanceof TenantError) return c.json({ code: error.code, message: error.message }, error.code === 'unknown_tenant' ? 404 : 400);
+    log.error({ err: error.message, path: new URL(c.req.url).pathname }, 'request failed');
+    return c.json({ code: 'internal_error', message: 'the request failed; see the server log' }, 500);
+  });
+
+  // Resolves ?tenant_id= (UUID or slug) and the caller's credential for it.
+  async function staffFor(c, { allowTicket = false } = {}) {
+    const ref = c.req.query('tenant_id');
+    if (!ref) throw new TenantError('missing_tenant', 'tenant_id (UUID or slug) is required');
+    const tenant = await resolveTenant(db, ref);
+    const principal = await authenticateStaff(c.req.raw, { db, tenant, jwt, allowTicket });
+    return { tenant, principal };
+  }
+
+  async function alreadyRunning(c, tenant) {
+    const holder = await currentLockHolder(db, tenant.tenant_id);
+    if (!holder) return null;
+    return c.json({ code: 'already_running', message: `tenant ${tenant.slug}: a sync is already running (run ${holder.run_id}); try again when it has finished`, run_id: holder.run_id }, 409);
+  }
+
+  app.get('/', async (c) => c.html(staffPage ? await staffPage() : '<!doctype html><title>mphb-sync</title><p>mphb-sync</p>'));
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument));
+
+  app.post(`${BASE}/stream-ticket`, async (c) => {
+    const { tenant, principal } = await staffFor(c);
+    return c.json(await issueStreamTicket(db, { tenantId: tenant.tenant_id, role: principal.role }));
+  });
+
+  // Accommodations only, answered as JSON.
+  app.post(`${BASE}/sync`, async (c) => {
+    const { tenant } = await staffFor(c);
+    const busy = await alreadyRunning(c, tenant);
+    if (busy) return busy;
+    try {
+      const result = await runSync({ db, core, tenant, client: await clientFor(tenant), kind: 'sync' });
+      return c.json({ run_id: result.runId, status: result.status, counts: result.counts, warnings: result.warnings });
+    } catch (error) {
+      if (!(error instanceof SyncError)) throw error;
+      const status = error.code === 'already_running' ? 409 : 502;
+      return c.json({ run_id: error.runId ?? null, status: 'failed', code: error.code, message: error.message }, status);
+    }
+  });
+
+  // Sync All as Server-Sent Events: POST with a bearer (fetch clients), GET with a ticket (EventSource).
+  const syncAll = async (c, allowTicket) => {
+    const { tenant } = await staffFor(c, { allowTicket });
+    const busy = await alreadyRunning(c, tenant);
+    if (busy) return busy;
+    const client = await clientFor(tenant);
+    const runId = crypto.randomUUID();
+    const publish = events.start(runId);
+    const controller = new AbortController();
+    const run = runSync({ db, core, tenant, client, runId, signal: controller.signal, onEvent: publish })
+      .catch((error) => {
+        // A run refused before it started has no sync_runs row; its error still ends the stream.
+        if (error instanceof SyncError && error.code === 'already_running') {
+          publish({ type: 'error', stage: 'sync', current: 0, total: 0, code: error.code, message: error.message, unrecorded: true });
+        } else if (!(error instanceof SyncError)) {
+          log.error({ err: error.message, tenant: tenant.slug }, 'sync crashed');
+          publish({ type: 'error', stage: 'sync', current: 0, total: 0, code: 'internal_error', message: `tenant ${tenant.slug}: the sync crashed` });
+        }
+      });
+    waitUntil?.(run);
+    log.info({ tenant: tenant.slug, run_id: runId }, 'sync-all started');
+    return streamRun(c, runId, 0, () => {
+      if (onDisconnect === 'stop') controller.abort();
+    });
+  };
+  app.post(`${BASE}/sync-all`, (c) => syncAll(c, false));
+  app.get(`${BASE}/sync-all`, (c) => syncAll(c, true));
+
+  app.get(`${BASE}/runs/:runId/events`, async (c) => {
+    const { tenant } = await staffFor(c, { allowTicket: true });
+    const runId = c.req.param('runId').toLowerCase();
+    const rows = await db.query('select id from public.sync_runs where id = $1 and tenant_id = $2', [runId, tenant.tenant_id]);
+    if (rows.length === 0 && !events.live.has(runId)) return c.json({ code: 'unknown_run', message: `no run ${runId} for tenant ${tenant.slug}` }, 404);
+    const after = parseLastEventId(c.req.header('last-event-id') ?? c.req.query('last_event_id'), runId);
+    return streamRun(c, runId, after, () => {});
+  });
+
+  // Streams a run's events after `afterSeq` until its complete/error event, with heartbeats.
+  function streamRun(c, runId, afterSeq, onClientGone) {
+    return streamSSE(c, async (stream) => {
+      let finished = false;
+      let wake = () => {};
+      const queue = [];
+      const unsubscribe = events.subscribe(runId, afterSeq, (e) => {
+        queue.push(e);
+        wake();
+      });
+      const heartbeat = setInterval(() => { stream.write(': heartbeat\n\n').catch(() => {}); }, heartbeatMs);
+      stream.onAbort(() => {
+        if (!finished) onClientGone();
+        finished = true;
+        wake();
+      });
+      try {
+        while (!finished) {
+          if (queue.length === 0) await new Promise((resolve) => { wake = resolve; });
+          while (queue.length > 0 && !finished) {
+            const e = queue.shift();
+            if (e === null) {
+              finished = true;
+              break;
+            }
+            const { unrecorded, ...data } = e;
+            await stream.writeSSE({ event: data.type, id: `${runId}:${data.seq}`, data: JSON.stringify(data) });
+          }
+        }
+      } finally {
+        clearInterval(heartbeat);
+        unsubscribe();
+      }
+    });
+  }
+
+  app.get(`${BASE}/runs`, async (c) => {
+    const { tenant } = await staffFor(c);
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 20) || 20, 1), 200);
+    const runs = await db.query(`select id, kind, status, started_at, finished_at, counts, error_code, error_message
+      from public.sync_runs where tenant_id = $1 order by started_at desc limit $2`, [tenant.tenant_id, limit]);
+    return c.json({ tenant: { tenant_id: tenant.tenant_id, slug: tenant.slug }, runs });
+  });
+
+  app.get(`${BASE}/health`, async (c) => {
+    const { tenant } = await staffFor(c);
+    const report = await checkInvariants(db, tenant.tenant_id);
+    return c.json({ ok: report.ok, tenant: report.tenants[0] });
+  });
+
+  return app;
+}

@@ -1,0 +1,57 @@
+// The Node entry point of the HTTP app (`mphb-sync serve`): @hono/node-server around the same fetch
+// handler the edge entry points use. On Node a run whose client disconnects goes on to its end.
+import { readFile } from 'node:fs/promises';
+
+import { serve } from '@hono/node-server';
+
+import { loadCore } from '../../js/core.js';
+import { createMotoPressClient } from '../motopress/motopress_client.js';
+import { createCipher } from '../tenants/credential_cipher.js';
+import { loadCredentials } from '../tenants/tenant_store.js';
+import { createHttpApp } from './http_app.js';
+import { platformJwtVerifier } from './staff_auth.js';
+
+const STAFF_PAGE = new URL('./staff_page.html', import.meta.url);
+
+/**
+ * Starts the HTTP server.
+ * @param {object} o
+ * @param {object} o.db                    an open database
+ * @param {number} [o.port=0]              0: any free port
+ * @param {string} [o.hostname='127.0.0.1']
+ * @param {object} [o.core]                a loaded core (default: loads one)
+ * @param {string} [o.encryptionKey]       MPHB_ENCRYPTION_KEY (default: the environment)
+ * @param {object} [o.clientOptions]       extra MotoPress client options (tests: retries, sleep)
+ * @param {object} [o.jwt]                 {secret} or {jwksUrl}: accept platform JWTs (default: MPHB_JWT_SECRET / MPHB_JWKS_URL)
+ * @param {number} [o.heartbeatMs]
+ * @param {object} [o.log]
+ * @returns {Promise<{url: string, port: number, app, stop: () => Promise<void>}>}
+ */
+export async function startHttpServer(o) {
+  const core = o.core ?? await loadCore();
+  const cipher = await createCipher(o.encryptionKey ?? process.env.MPHB_ENCRYPTION_KEY);
+  const app = createHttpApp({
+    db: o.db,
+    core,
+    clientFor: async (tenant) => createMotoPressClient({ ...(await loadCredentials(o.db, cipher, tenant.tenant_id)), tenant: tenant.slug, ...o.clientOptions }),
+    jwt: platformJwtVerifier(o.jwt ?? { secret: process.env.MPHB_JWT_SECRET, jwksUrl: process.env.MPHB_JWKS_URL }),
+    onDisconnect: 'continue',
+    heartbeatMs: o.heartbeatMs,
+    staffPage: () => readFile(STAFF_PAGE, 'utf8').catch(() => '<!doctype html><title>mphb-sync</title><p>The staff page is missing.</p>'),
+    log: o.log,
+  });
+  const server = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: o.port ?? 0, hostname: o.hostname ?? '127.0.0.1' }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://${o.hostname ?? '127.0.0.1'}:${port}`,
+    port,
+    app,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -10,6 +10,8 @@ import { startSimulator } from '../simulator/simulator_server.js';
 import { runSync } from '../sync/sync_runner.js';
 import { SyncError } from '../sync/sync_errors.js';
 import { addTenant, listTenants, resolveTenant, updateSiteUrl } from '../tenants/tenant_store.js';
+import { createStaffToken } from '../http/staff_tokens.js';
+import { startHttpServer } from '../http/node_server.js';
 import { withContext } from './command_context.js';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from './exit_codes.js';
 import { formatMonitor } from './monitor_command.js';
@@ -59,6 +61,8 @@ export function registerDemoCommand(program) {
     .description('Simulate three MotoPress hotels, register them as tenants, Sync All each, show what landed and the monitor.')
     .option('--port <port>', 'simulator port (fixed, so tenants registered by an earlier run still reach it)', (v) => Number(v), 8787)
     .option('--latency-ms <ms>', 'simulated MotoPress latency per request', (v) => Number(v), 0)
+    .option('--serve', 'then serve the staff page and API (and keep the simulator up) until Ctrl-C')
+    .option('--http-port <port>', 'with --serve: the HTTP port', (v) => Number(v), 8080)
     .addHelpText('after', '\nUses DATABASE_URL when set, else the embedded database in MPHB_DATA_DIR or ./.mphb-data. Exit: 0 all invariants hold, 1 a sync failed or an invariant fails.')
     .action(async (opts) => {
       const dataDir = resolve(process.env.MPHB_DATA_DIR || '.mphb-data');
@@ -111,10 +115,26 @@ export function registerDemoCommand(program) {
           const report = await checkInvariants(db);
           out.write(formatMonitor(report));
           out.write(`\nverdict: ${report.ok && !failed ? 'all invariants hold' : 'PROBLEMS FOUND'}\n`);
+          if (opts.serve) await serveStaffPage(db, await core(), opts.httpPort, out);
           return report.ok && !failed ? EXIT_OK : EXIT_PROBLEMS;
         });
       } finally {
         await sim.stop();
       }
     });
+}
+
+// Serves the staff page until Ctrl-C, with a fresh staff token per demo tenant to sign in with.
+async function serveStaffPage(db, core, port, out) {
+  const server = await startHttpServer({ db, core, port });
+  out.write(`\nStaff page: ${server.url}/?tenant=simmerdown  (press Sync All; Ctrl-C to stop)\n`);
+  for (const t of await listTenants(db)) {
+    const { token } = await createStaffToken(db, { tenantId: t.tenant_id, role: 'staff', label: 'demo', expiresInSeconds: 86400 });
+    out.write(`  ${t.slug.padEnd(10)} staff token (24 h): ${token}\n`);
+  }
+  await new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.stop();
 }

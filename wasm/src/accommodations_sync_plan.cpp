@@ -43,18 +43,15 @@ Outcome diff(const RowsById& upstream, const StoredRows& stored) {
 
 std::string plan_accommodations_sync_json(const AccommodationsSyncInput& input) {
   Diagnostics diagnostics;
-  const auto tenant_id = normalize_uuid(input.tenant_id);
-  const auto now = normalize_utc_timestamp(input.now);
   json plan = {{"accommodation_types", json::array()}, {"accommodation_units", json::array()},
                {"deactivate_types", json::array()}, {"deactivate_units", json::array()}, {"counts", json::object()}};
-  if (!tenant_id) diagnostics.error("invalid_tenant_id", "tenant_id", "tenant_id must be a UUID");
-  if (!now) diagnostics.error("invalid_now", "now", "now must be an ISO-8601 timestamp");
-  if (!tenant_id || !now) {
+  const auto context = read_tenant_context(input.tenant_id, input.now, diagnostics);
+  if (!context) {
     plan["warnings"] = json::array();
-    plan["errors"] = diagnostics_json(diagnostics.errors(), tenant_id.value_or(""));
+    plan["errors"] = diagnostics_json(diagnostics.errors(), normalize_uuid(input.tenant_id).value_or(""));
     return dump_plan(plan);
   }
-  const TenantContext tenant{*tenant_id, *now};
+  const TenantContext& tenant = *context;
   const auto types_doc = parse_json_document(input.accommodation_types, "accommodation_types", diagnostics);
   const auto units_doc = parse_json_document(input.accommodations, "accommodations", diagnostics);
   const auto current_doc = parse_json_document(input.current, "current", diagnostics);

@@ -29,12 +29,9 @@ void collect_ids(const json& document, std::set<int64_t>& seen) {
 
 BookingsSyncSession::BookingsSyncSession(std::string tenant_id, std::string now, std::string_view known_units,
                                          std::string_view known_types, std::string_view stored) {
-  const auto tenant = normalize_uuid(tenant_id);
-  const auto when = normalize_utc_timestamp(now);
-  if (!tenant) init_diagnostics_.error("invalid_tenant_id", "tenant_id", "tenant_id must be a UUID");
-  if (!when) init_diagnostics_.error("invalid_now", "now", "now must be an ISO-8601 timestamp");
-  if (!tenant || !when) return;
-  tenant_ = {*tenant, *when};
+  const auto context = read_tenant_context(tenant_id, now, init_diagnostics_);
+  if (!context) return;
+  tenant_ = *context;
   if (auto doc = parse_json_document(known_units, "known_units", init_diagnostics_)) {
     if (!doc->is_object()) init_diagnostics_.error("invalid_state", "known_units", "known_units must be an object mapping unit ids to type ids");
     static const json kNoUnits = json::object();

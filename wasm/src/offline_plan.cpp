@@ -43,17 +43,14 @@ void warn_duplicate_channel_codes(const MappedBookings& bookings, Diagnostics& d
 
 std::string build_offline_plan_json(const OfflinePlanInput& input) {
   Diagnostics diagnostics;
-  const auto tenant_id = normalize_uuid(input.tenant_id);
-  const auto now = normalize_utc_timestamp(input.now);
-  if (!tenant_id) diagnostics.error("invalid_tenant_id", "tenant_id", "tenant_id must be a UUID like 00000000-0000-0000-0000-000000000000");
-  if (!now) diagnostics.error("invalid_now", "now", "now must be an ISO-8601 timestamp like 2026-11-28T10:00:00Z");
-  if (!tenant_id || !now) {
+  const auto context = read_tenant_context(input.tenant_id, input.now, diagnostics);
+  if (!context) {
     json plan = empty_plan();
     plan["warnings"] = json::array();
-    plan["errors"] = diagnostics_json(diagnostics.errors(), tenant_id.value_or(""));
+    plan["errors"] = diagnostics_json(diagnostics.errors(), normalize_uuid(input.tenant_id).value_or(""));
     return dump_plan(plan);
   }
-  const TenantContext tenant{*tenant_id, *now};
+  const TenantContext& tenant = *context;
 
   const auto types_doc = parse_optional(input.accommodation_types, "accommodation_types", diagnostics);
   const auto units_doc = parse_optional(input.accommodations, "accommodations", diagnostics);

@@ -64,15 +64,21 @@ export class RunEventLog {
     }
     let stopped = false;
     let seen = afterSeq;
+    const drain = async () => {
+      const rows = await this.db.query('select seq, event from public.sync_run_events where run_id = $1 and seq > $2 order by seq', [runId, seen]);
+      for (const r of rows) {
+        seen = r.seq;
+        onEvent(typeof r.event === 'string' ? JSON.parse(r.event) : r.event);
+      }
+    };
     const poll = async () => {
       while (!stopped) {
-        const rows = await this.db.query('select seq, event from public.sync_run_events where run_id = $1 and seq > $2 order by seq', [runId, seen]);
-        for (const r of rows) {
-          seen = r.seq;
-          onEvent(typeof r.event === 'string' ? JSON.parse(r.event) : r.event);
-        }
+        await drain();
         const [status] = await this.db.query('select status from public.sync_runs where id = $1', [runId]);
         if (!status || status.status !== 'running') {
+          // The run's last events are stored just after its status changes: read once more.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          await drain();
           if (!stopped) onEvent(null);
           return;
         }

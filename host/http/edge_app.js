@@ -83,7 +83,12 @@ export function createEdgeApp(o) {
     const cipher = await createCipher(env.MPHB_ENCRYPTION_KEY ?? '').catch((error) => {
       throw new EdgeStartError('not_configured', error.message);
     });
-    const jwt = platformJwtVerifier({ secret: env.MPHB_JWT_SECRET, jwksUrl: env.MPHB_JWKS_URL });
+    let jwt;
+    try {
+      jwt = platformJwtVerifier({ secret: env.MPHB_JWT_SECRET, jwksUrl: env.MPHB_JWKS_URL });
+    } catch {
+      throw new EdgeStartError('not_configured', 'MPHB_JWKS_URL is not a valid URL');
+    }
     const loadedCore = await core();
     let db = o.db;
     if (!db) {

@@ -86,7 +86,7 @@ export function createHttpApp(deps) {
     if (busy) return busy;
     const client = await clientFor(tenant);
     const runId = crypto.randomUUID();
-    const publish = events.start(runId);
+    const publish = events.start(runId, tenant.tenant_id);
     const controller = new AbortController();
     const run = runSync({ db, core, tenant, client, runId, signal: controller.signal, onEvent: publish })
       .catch((error) => {
@@ -110,8 +110,11 @@ export function createHttpApp(deps) {
   app.get(`${BASE}/runs/:runId/events`, async (c) => {
     const { tenant } = await staffFor(c, { allowTicket: true });
     const runId = c.req.param('runId').toLowerCase();
+    const unknown = () => c.json({ code: 'unknown_run', message: `no run ${runId} for tenant ${tenant.slug}` }, 404);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(runId)) return unknown();
+    // Only this tenant's runs: in memory (a live run of this instance) or in sync_runs.
     const rows = await db.query('select id from public.sync_runs where id = $1 and tenant_id = $2', [runId, tenant.tenant_id]);
-    if (rows.length === 0 && !events.live.has(runId)) return c.json({ code: 'unknown_run', message: `no run ${runId} for tenant ${tenant.slug}` }, 404);
+    if (rows.length === 0 && !events.holds(runId, tenant.tenant_id)) return unknown();
     const after = parseLastEventId(c.req.header('last-event-id') ?? c.req.query('last_event_id'), runId);
     return streamRun(c, runId, after, () => {});
   });

@@ -17,9 +17,14 @@ export class RunEventLog {
     this.onPersistError = onPersistError;
   }
 
+  /** Whether this instance holds the run in memory for that tenant. */
+  holds(runId, tenantId) {
+    return this.live.get(runId)?.tenantId === tenantId;
+  }
+
   /** Starts recording a run's events. @returns {(event) => void} publish */
-  start(runId) {
-    const run = { events: [], subscribers: new Set(), done: false, persisting: Promise.resolve() };
+  start(runId, tenantId) {
+    const run = { tenantId, events: [], subscribers: new Set(), done: false, persisting: Promise.resolve() };
     this.live.set(runId, run);
     return (event) => {
       const seq = run.events.length + 1;
@@ -64,26 +69,33 @@ export class RunEventLog {
     }
     let stopped = false;
     let seen = afterSeq;
+    let terminal = false;
     const drain = async () => {
       const rows = await this.db.query('select seq, event from public.sync_run_events where run_id = $1 and seq > $2 order by seq', [runId, seen]);
       for (const r of rows) {
         seen = r.seq;
-        onEvent(typeof r.event === 'string' ? JSON.parse(r.event) : r.event);
+        const event = typeof r.event === 'string' ? JSON.parse(r.event) : r.event;
+        terminal = terminal || event.type === 'complete' || event.type === 'error';
+        onEvent(event);
       }
     };
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     const poll = async () => {
-      while (!stopped) {
+      let gracePolls = 0;
+      while (!stopped && !terminal) {
         await drain();
+        if (terminal) break;
         const [status] = await this.db.query('select status from public.sync_runs where id = $1', [runId]);
+        // A finished run's last events are stored just after its status changes (in order, by the
+        // instance that ran it): keep reading until the terminal event, for a while.
         if (!status || status.status !== 'running') {
-          // The run's last events are stored just after its status changes: read once more.
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          await drain();
-          if (!stopped) onEvent(null);
-          return;
+          if (++gracePolls > 100) break;
+          await sleep(100);
+          continue;
         }
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        await sleep(pollMs);
       }
+      if (!stopped) onEvent(null);
     };
     poll().catch(() => onEvent(null));
     return () => { stopped = true; };

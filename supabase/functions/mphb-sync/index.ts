@@ -1,0 +1,38 @@
+// The Supabase Edge Function (Deno): Deno.serve around the same fetch handler `mphb-sync serve` and the
+// Vercel function run — createHttpApp, built once per instance by createEdgeApp from the repository's own
+// modules (relative imports; deno.json maps their npm packages: hono, jose, postgres, oauth-1.0a).
+//
+// Deploy: `supabase functions deploy mphb-sync --no-verify-jwt` (the app checks its own credentials: staff
+// tokens, platform JWTs, stream tickets) — see README.md "Deploy". The schema comes from
+// `supabase db push` (supabase/migrations); the .wasm core and the staff page are static files of the
+// function (supabase/config.toml `static_files`).
+import { createEdgeApp } from '../../../host/http/edge_app.js';
+
+// Present on Supabase's Edge Runtime, absent under plain Deno.
+declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
+
+const env: Record<string, string | undefined> = Deno.env.toObject();
+// Supabase gives every function SUPABASE_DB_URL; DATABASE_URL (e.g. the transaction pooler) wins when set.
+env.DATABASE_URL ??= env.SUPABASE_DB_URL;
+
+const file = (path: string) => new URL(path, import.meta.url);
+
+const app = createEdgeApp({
+  env,
+  // Requests arrive as /mphb-sync/api/…: the function's name is the first path segment.
+  basePath: '/mphb-sync',
+  waitUntil: typeof EdgeRuntime !== 'undefined' ? (promise: Promise<unknown>) => EdgeRuntime.waitUntil(promise) : undefined,
+  // Migrations are applied by `supabase db push`, not at start (the .sql files are not deployed).
+  migrate: false,
+  coreOptions: async () => {
+    try {
+      return { wasmBinary: await Deno.readFile(file('../../../dist/wasm/mphb_core.wasm')) };
+    } catch (error) {
+      throw new Error(`dist/wasm/mphb_core.wasm is not in the function bundle (build it with \`npm run setup\`; list it in supabase/config.toml static_files): ${(error as Error).message}`);
+    }
+  },
+  staffPage: () => Deno.readTextFile(file('../../../host/http/staff_page.html'))
+    .catch(() => '<!doctype html><title>mphb-sync</title><p>The staff page is not in the function bundle.</p>'),
+});
+
+Deno.serve(app.fetch);

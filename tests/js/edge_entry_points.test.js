@@ -1,0 +1,370 @@
+// The edge entry points (README "Deploy"): createEdgeApp — the builder the Vercel function and the
+// Supabase Edge Function share — serves a full Sync All over Server-Sent Events through app.fetch, stops a
+// run whose client went away (edge mode), strips Supabase's function-name prefix, and refuses to start
+// without its configuration, naming what is missing and never a value; the Vercel function module answers
+// Web Requests with that handler; the Supabase function (Deno, not installed here) is checked statically:
+// it serves the same handler with Deno.serve, and its import map covers every npm package the shared
+// modules import, at the versions Node runs.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { jest } from '@jest/globals';
+import { createParser } from 'eventsource-parser';
+
+import { createEdgeApp } from '../../host/http/edge_app.js';
+import { createStaffToken } from '../../host/http/staff_tokens.js';
+import { startSimulator } from '../../host/simulator/simulator_server.js';
+import { createCipher } from '../../host/tenants/credential_cipher.js';
+import { addTenant } from '../../host/tenants/tenant_store.js';
+import { closeTemplates, databaseKinds, openTestDatabase } from './support/test_databases.js';
+
+jest.setTimeout(90000);
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const BASE = '/api/integrations/motopress';
+const SILENT = { info() {}, warn() {}, error() {} };
+const CLIENT_OPTIONS = { retries: 1, sleep: async () => {}, concurrency: 1 };
+const ORIGIN = 'https://mphb-sync.example';
+
+/** Registers a simulator hotel as a tenant (as tests/js/support/sync_harness.js does) with a staff token. */
+async function addHotel(db, sim, cipher, hotel) {
+  const h = sim.hotels.find((x) => x.name === hotel);
+  const tenant = await addTenant(db, cipher, {
+    slug: hotel, name: h.title, siteUrl: h.siteUrl, consumerKey: h.keys.readWrite.key, consumerSecret: h.keys.readWrite.secret,
+  });
+  const { token } = await createStaffToken(db, { tenantId: tenant.tenant_id, role: 'staff' });
+  return { ...tenant, token, bookings: h.counts.bookings };
+}
+
+/** Reads a text/event-stream body with eventsource-parser, until stop(events) holds or the stream ends. */
+async function readSse(response, stop = () => false) {
+  const events = [];
+  const comments = [];
+  const parser = createParser({
+    onEvent: (e) => events.push({ event: e.event, id: e.id, data: JSON.parse(e.data) }),
+    onComment: (c) => comments.push(c.trim()),
+  });
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let ended = false;
+  while (!stop(events)) {
+    const { done, value } = await reader.read();
+    if (done) {
+      parser.feed(decoder.decode());
+      ended = true;
+      break;
+    }
+    parser.feed(decoder.decode(value, { stream: true }));
+  }
+  return { events, comments, ended, cancel: () => reader.cancel() };
+}
+
+const request = (path, { token, method = 'GET' } = {}) => new Request(`${ORIGIN}${path}`, {
+  method, headers: token ? { authorization: `Bearer ${token}` } : {},
+});
+
+describe.each(databaseKinds())('createEdgeApp on %s', (kind) => {
+  let db;
+  let sim;
+  let app;
+  let indo;
+  let edge;
+  const runs = [];
+
+  beforeAll(async () => {
+    const cipher = await createCipher(KEY);
+    [db, sim] = await Promise.all([
+      openTestDatabase(kind),
+      // edge: 500 bookings (5 pages), each page slow enough for a client to leave in the middle.
+      startSimulator({ hotels: 'indo,edge=large:500', seed: 1, faults: 'edge:bookings:latency=150' }),
+    ]);
+    indo = await addHotel(db, sim, cipher, 'indo');
+    edge = await addHotel(db, sim, cipher, 'edge');
+    // PostgreSQL: the app opens DATABASE_URL itself, as on a platform. PGlite (Node-only, no URL): the
+    // test's database is handed over instead.
+    app = createEdgeApp({
+      env: kind === 'postgres' ? { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY } : { MPHB_ENCRYPTION_KEY: KEY },
+      db: kind === 'postgres' ? undefined : db,
+      waitUntil: (promise) => runs.push(promise),
+      clientOptions: CLIENT_OPTIONS,
+      heartbeatMs: 1000,
+      log: SILENT,
+    });
+  });
+  afterAll(async () => {
+    await Promise.allSettled(runs);
+    await app?.close();
+    await sim?.stop();
+    await db?.close();
+  });
+
+  test('a full Sync All streams over SSE through app.fetch, accommodations first, ending with complete and the counts', async () => {
+    const before = runs.length;
+    const response = await app.fetch(request(`${BASE}/sync-all?tenant_id=indo`, { method: 'POST', token: indo.token }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const { events, ended } = await readSse(response);
+    expect(ended).toBe(true);
+
+    const runId = events[0].data.run_id;
+    expect(events[0].data).toMatchObject({ type: 'progress', stage: 'accommodations' });
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    events.forEach((e, i) => {
+      expect(e.id).toBe(`${runId}:${i + 1}`);
+      expect(e.event).toBe(e.data.type);
+      expect(e.data).toMatchObject({ run_id: runId, seq: i + 1 });
+      for (const field of ['type', 'stage', 'current', 'total', 'message']) expect(e.data).toHaveProperty([field]);
+    });
+    const stages = events.map((e) => e.data.stage);
+    expect(stages.lastIndexOf('accommodations')).toBeLessThan(stages.indexOf('reservations'));
+    expect(events.filter((e) => ['complete', 'error'].includes(e.data.type))).toHaveLength(1);
+    const last = events.at(-1).data;
+    expect(last.type).toBe('complete');
+
+    // The run was handed to the platform's waitUntil, and it is recorded as the stream said.
+    expect(runs.length).toBe(before + 1);
+    await runs.at(-1);
+    const [run] = await db.query('select status, counts from public.sync_runs where id = $1', [runId]);
+    expect(run.status).toBe('succeeded');
+    expect(last.counts).toEqual(run.counts);
+    const [{ n }] = await db.query(`select (select count(*) from public.guest_reservations where tenant_id = $1)
+      + (select count(*) from public.calendar_blocks where tenant_id = $1) as n`, [indo.tenant_id]);
+    expect(Number(n)).toBe(indo.bookings);
+
+    // The JSON endpoints of the same handler see it.
+    const listed = await app.fetch(request(`${BASE}/runs?tenant_id=indo`, { token: indo.token }));
+    expect(listed.status).toBe(200);
+    expect((await listed.json()).runs[0]).toMatchObject({ id: runId, status: 'succeeded' });
+    const health = await app.fetch(request(`${BASE}/health?tenant_id=${indo.tenant_id}`, { token: indo.token }));
+    expect((await health.json()).ok).toBe(true);
+  });
+
+  test('edge mode: a client that goes away stops the run at a page boundary, recorded as interrupted', async () => {
+    const before = runs.length;
+    const response = await app.fetch(request(`${BASE}/sync-all?tenant_id=edge`, { method: 'POST', token: edge.token }));
+    expect(response.status).toBe(200);
+    const sse = await readSse(response, (events) => events.some((e) => e.data.stage === 'reservations'));
+    expect(sse.ended).toBe(false);
+    await sse.cancel();
+    expect(runs.length).toBe(before + 1);
+    await runs.at(-1);
+    const runId = sse.events[0].data.run_id;
+    const [run] = await db.query('select status, error_code from public.sync_runs where id = $1', [runId]);
+    expect(run).toEqual({ status: 'interrupted', error_code: 'interrupted' });
+    const [{ n }] = await db.query(`select (select count(*) from public.guest_reservations where tenant_id = $1)
+      + (select count(*) from public.calendar_blocks where tenant_id = $1) as n`, [edge.tenant_id]);
+    expect(Number(n)).toBeLessThan(edge.bookings);
+    expect(Number(n) % 100).toBe(0); // whole pages only
+  });
+
+  test('staff endpoints want a credential for the tenant: none → 401, another tenant\'s → 403', async () => {
+    const none = await app.fetch(request(`${BASE}/sync-all?tenant_id=indo`, { method: 'POST' }));
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ code: 'unauthenticated' });
+    const other = await app.fetch(request(`${BASE}/runs?tenant_id=indo`, { token: edge.token }));
+    expect(other.status).toBe(403);
+    expect(await other.json()).toMatchObject({ code: 'forbidden_tenant' });
+  });
+
+  test('basePath: requests arriving as /mphb-sync/api/… (Supabase) reach the same routes', async () => {
+    const prefixed = createEdgeApp({
+      env: kind === 'postgres' ? { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY } : { MPHB_ENCRYPTION_KEY: KEY },
+      db: kind === 'postgres' ? undefined : db,
+      basePath: '/mphb-sync',
+      log: SILENT,
+    });
+    try {
+      const doc = await prefixed.fetch(request('/mphb-sync/api/openapi.json'));
+      expect(doc.status).toBe(200);
+      expect((await doc.json()).openapi).toMatch(/^3\.1\./);
+      const ticket = await prefixed.fetch(request(`/mphb-sync${BASE}/stream-ticket?tenant_id=indo`, { method: 'POST', token: indo.token }));
+      expect(ticket.status).toBe(200);
+      expect(await ticket.json()).toMatchObject({ ticket: expect.any(String), expires_in: expect.any(Number) });
+      const page = await prefixed.fetch(request('/mphb-sync'));
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    } finally {
+      await prefixed.close();
+    }
+  });
+});
+
+describe('createEdgeApp configuration', () => {
+  test('without DATABASE_URL it answers 500 not_configured, naming DATABASE_URL (PGlite is Node-only)', async () => {
+    const app = createEdgeApp({ env: { MPHB_ENCRYPTION_KEY: KEY }, log: SILENT });
+    const response = await app.fetch(request('/api/openapi.json'));
+    expect(response.status).toBe(500);
+    const body = await response.json();
+    expect(body.code).toBe('not_configured');
+    expect(body.message).toMatch(/DATABASE_URL/);
+    expect(body.message).toMatch(/PGlite/);
+  });
+
+  test('a missing key is named, no value is ever shown, and a failed start is tried again on the next request', async () => {
+    const env = { DATABASE_URL: 'postgres://mphb:s3cret-password@127.0.0.1:1/mphb' };
+    const logged = [];
+    const log = { info() {}, warn() {}, error: (fields, msg) => logged.push(JSON.stringify({ fields, msg })) };
+    const app = createEdgeApp({ env, log });
+    const first = await app.fetch(request('/api/openapi.json'));
+    expect(first.status).toBe(500);
+    const firstBody = await first.text();
+    expect(JSON.parse(firstBody)).toMatchObject({ code: 'not_configured' });
+    expect(firstBody).toMatch(/MPHB_ENCRYPTION_KEY/);
+
+    env.MPHB_ENCRYPTION_KEY = KEY; // read again on the next request; now the database is unreachable
+    const second = await app.fetch(request('/api/openapi.json'));
+    expect(second.status).toBe(500);
+    const secondBody = await second.text();
+    expect(JSON.parse(secondBody).code).toBe('start_failed');
+    for (const text of [firstBody, secondBody, ...logged]) {
+      expect(text).not.toContain('s3cret-password');
+      expect(text).not.toContain(KEY);
+    }
+    await app.close();
+  });
+});
+
+describe('the Vercel function (api/[[...route]].js)', () => {
+  const saved = {};
+  let vercel;
+  let db;
+  let consoleError;
+
+  beforeAll(async () => {
+    // The function logs JSON lines on the console (the platform collects them); kept here to be read.
+    consoleError = jest.spyOn(console, 'error').mockImplementation(() => {});
+    for (const name of ['DATABASE_URL', 'MPHB_ENCRYPTION_KEY', 'MPHB_JWT_SECRET', 'MPHB_JWKS_URL']) {
+      saved[name] = process.env[name];
+      delete process.env[name];
+    }
+    process.env.MPHB_ENCRYPTION_KEY = KEY;
+    vercel = await import(pathToFileURL(resolve(ROOT, 'api/[[...route]].js')).href);
+  });
+  afterAll(async () => {
+    consoleError.mockRestore();
+    await vercel?.app?.close();
+    await db?.close();
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  test('exports one Web handler for every method (hono/vercel handle)', () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']) {
+      expect(typeof vercel[method]).toBe('function');
+      expect(vercel[method]).toBe(vercel.GET);
+    }
+    expect(vercel.default).toBeUndefined(); // a default function would get Node's (req, res) on Vercel
+  });
+
+  test('without DATABASE_URL it answers 500 not_configured', async () => {
+    const response = await vercel.GET(new Request(`${ORIGIN}/api/openapi.json`));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ code: 'not_configured' });
+    const line = JSON.parse(consoleError.mock.calls.at(-1)[0]);
+    expect(line).toMatchObject({ level: 'error', code: 'not_configured', msg: 'mphb-sync could not start' });
+    expect(line.err).toMatch(/DATABASE_URL/);
+  });
+
+  (process.env.MPHB_TEST_DATABASE_URL ? test : test.skip)('with DATABASE_URL (a fresh PostgreSQL database) it answers the OpenAPI document, and 401 to a staff endpoint without credentials', async () => {
+    db = await openTestDatabase('postgres');
+    const cipher = await createCipher(KEY);
+    const tenant = await addTenant(db, cipher, { slug: 'seaside', name: 'Seaside', siteUrl: 'https://hotel.example', consumerKey: 'ck_1', consumerSecret: 'cs_1' });
+    process.env.DATABASE_URL = db.testUrl;
+
+    const doc = await vercel.GET(new Request(`${ORIGIN}/api/openapi.json`));
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get('content-type')).toMatch(/^application\/json/);
+    const json = await doc.json();
+    expect(json.openapi).toMatch(/^3\.1\./);
+    expect(json.paths).toHaveProperty([`${BASE}/sync-all`]);
+
+    for (const [handler, method, path] of [
+      [vercel.POST, 'POST', `${BASE}/sync-all?tenant_id=seaside`],
+      [vercel.POST, 'POST', `${BASE}/sync?tenant_id=seaside`],
+      [vercel.GET, 'GET', `${BASE}/runs?tenant_id=${tenant.tenant_id}`],
+      [vercel.GET, 'GET', `${BASE}/health?tenant_id=seaside`],
+    ]) {
+      const response = await handler(new Request(`${ORIGIN}${path}`, { method }));
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ code: 'unauthenticated' });
+    }
+
+    const { token } = await createStaffToken(db, { tenantId: tenant.tenant_id, role: 'admin' });
+    const runs = await vercel.GET(new Request(`${ORIGIN}${BASE}/runs?tenant_id=seaside`, { headers: { authorization: `Bearer ${token}` } }));
+    expect(runs.status).toBe(200);
+    expect(await runs.json()).toMatchObject({ runs: [] });
+  });
+});
+
+describe('the Supabase Edge Function (static: Deno is not installed here)', () => {
+  const dir = resolve(ROOT, 'supabase/functions/mphb-sync');
+  const source = readFileSync(resolve(dir, 'index.ts'), 'utf8');
+
+  test('it serves createEdgeApp(...).fetch — the same handler — with Deno.serve', () => {
+    const m = /import\s*\{\s*createEdgeApp\s*\}\s*from\s*'([^']+)'/.exec(source);
+    expect(m).not.toBeNull();
+    expect(resolve(dir, m[1])).toBe(resolve(ROOT, 'host/http/edge_app.js'));
+    expect(source).toMatch(/const app = createEdgeApp\(/);
+    expect(source).toMatch(/^Deno\.serve\(app\.fetch\);$/m);
+    expect(source).toMatch(/EdgeRuntime\.waitUntil\(/);
+    expect(source).toMatch(/basePath: '\/mphb-sync'/); // the function's name: its directory
+    // The files it reads at run time exist where its relative URLs point.
+    for (const [, path] of source.matchAll(/file\('([^']+)'\)/g)) expect(existsSync(resolve(dir, path))).toBe(true);
+  });
+
+  test('deno.json maps every npm package the function\'s modules import, at the versions installed for Node', () => {
+    const { imports } = JSON.parse(readFileSync(resolve(dir, 'deno.json'), 'utf8'));
+    const { staticBare, dynamicBare } = moduleGraph(resolve(dir, 'index.ts'));
+    expect(staticBare.size).toBeGreaterThan(0);
+    for (const specifier of staticBare) expect(imports).toHaveProperty([specifier]);
+    // Dynamic: postgres (DATABASE_URL) must be mapped; PGlite is reached only without DATABASE_URL, which
+    // createEdgeApp refuses before opening a database.
+    expect([...dynamicBare].filter((s) => !(s in imports))).toEqual(['@electric-sql/pglite']);
+    for (const [specifier, target] of Object.entries(imports)) {
+      const m = /^npm:((?:@[^/]+\/)?[^@/]+)@([^/]+)(\/.*)?$/.exec(target);
+      expect(m).not.toBeNull();
+      const [, name, version] = m;
+      expect(specifier === name || specifier.startsWith(`${name}/`)).toBe(true);
+      expect(version).toBe(JSON.parse(readFileSync(resolve(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version);
+    }
+  });
+});
+
+describe('vercel.json', () => {
+  test('every path reaches the function, which is deployed with the .wasm core and the migrations', () => {
+    const config = JSON.parse(readFileSync(resolve(ROOT, 'vercel.json'), 'utf8'));
+    expect(config.rewrites).toContainEqual({ source: '/(.*)', destination: '/api/[[...route]]' });
+    const [fn] = Object.values(config.functions);
+    expect(fn.includeFiles).toMatch(/dist\/wasm/);
+    expect(fn.includeFiles).toMatch(/supabase\/migrations/);
+  });
+});
+
+/** The bare specifiers (not node:, npm:, jsr:) of a module graph's static and dynamic imports. */
+function moduleGraph(entry) {
+  const seen = new Set();
+  const staticBare = new Set();
+  const dynamicBare = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    const found = [
+      ...[...text.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm)].map((x) => [x[1], false]),
+      ...[...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)].map((x) => [x[1], false]),
+      ...[...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((x) => [x[1], true]),
+    ];
+    for (const [specifier, dynamic] of found) {
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
+      else if (!/^(node|npm|jsr):/.test(specifier)) (dynamic ? dynamicBare : staticBare).add(specifier);
+    }
+  };
+  visit(entry);
+  return { staticBare, dynamicBare };
+}
+
+afterAll(() => closeTemplates());

@@ -147,6 +147,22 @@ describe('a registered tenant', () => {
     expect((await cli(['monitor', '--tenant', 'indo'])).code).toBe(0);
   });
 
+  test('token create prints a staff token once (stored hashed); token revoke revokes it', async () => {
+    const created = await cli(['token', 'create', '--tenant', 'indo', '--role', 'admin', '--json']);
+    expect(created.code).toBe(0);
+    const t = JSON.parse(created.stdout);
+    expect(t).toMatchObject({ role: 'admin', tenant: 'indo' });
+    expect(t.token).toMatch(/^mst_/);
+    const [row] = await withDb((db) => db.query('select token_hash, revoked_at from public.staff_tokens where id = $1', [t.id]));
+    expect(row.token_hash).not.toContain(t.token);
+    expect(row.revoked_at).toBeNull();
+    expect((await cli(['token', 'create', '--tenant', 'indo', '--role', 'owner'])).code).toBe(2);
+    expect((await cli(['token', 'revoke', t.id])).code).toBe(0);
+    const [after] = await withDb((db) => db.query('select revoked_at from public.staff_tokens where id = $1', [t.id]));
+    expect(after.revoked_at).not.toBeNull();
+    expect((await cli(['token', 'revoke', t.id])).code).toBe(1);
+  });
+
   test('sync-all of an unknown tenant is a usage error (exit 2)', async () => {
     const r = await cli(['sync-all', '--tenant', 'nope']);
     expect(r.code).toBe(2);

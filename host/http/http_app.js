@@ -74,7 +74,8 @@ export function createHttpApp(deps) {
       return c.json({ run_id: result.runId, status: result.status, counts: result.counts, warnings: result.warnings });
     } catch (error) {
       if (!(error instanceof SyncError)) throw error;
-      const status = error.code === 'already_running' ? 409 : 502;
+      // 502 only when MotoPress failed; our own failures are 500.
+      const status = error.code === 'already_running' ? 409 : error.code === 'database_error' || error.code === 'lock_lost' ? 500 : 502;
       return c.json({ run_id: error.runId ?? null, status: 'failed', code: error.code, message: error.message }, status);
     }
   });

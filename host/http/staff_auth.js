@@ -15,6 +15,7 @@ export class AuthError extends Error {
 }
 
 const URL_CREDENTIALS = ['token', 'access_token', 'bearer', 'authorization', 'api_key'];
+const STAFF_ROLES = new Set(['admin', 'staff']);
 
 /** Builds the JWT verifier from configuration, or null when the platform has not configured one. */
 export function platformJwtVerifier({ secret, jwksUrl, issuer, audience } = {}) {
@@ -47,7 +48,10 @@ export async function authenticateStaff(request, { db, tenant, jwt, allowTicket 
     } else if (jwt) {
       try {
         const claims = await jwt(bearer);
-        if (typeof claims.tenant_id === 'string') principal = { tenant_id: claims.tenant_id.toLowerCase(), role: String(claims.role ?? 'staff'), via: 'jwt' };
+        // Only staff roles: a guest's or any other token signed with the same secret is not staff.
+        if (typeof claims.tenant_id === 'string' && STAFF_ROLES.has(claims.role)) {
+          principal = { tenant_id: claims.tenant_id.toLowerCase(), role: claims.role, via: 'jwt' };
+        }
       } catch {
         principal = null;
       }

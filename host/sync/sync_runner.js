@@ -10,6 +10,7 @@ import { SyncError } from './sync_errors.js';
 import { acquireTenantLock, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
 
 const utf8 = new TextEncoder();
+const LEASE_RENEW_MS = 60_000; // well within the 600 s lease (tenant_lock.js)
 
 // Client errors already name the tenant; say it once.
 function withoutTenant(message, slug) {
@@ -93,14 +94,24 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
   if (!(await acquireTenantLock(db, tenantId, runId))) {
     throw new SyncError('already_running', `tenant ${tenant.slug}: a sync is already running; try again when it has finished`);
   }
-  // Holding the lock, any other run still "running" belongs to a process that died: close it.
-  await db.query(`update public.sync_runs set status = 'interrupted', finished_at = now(), error_code = 'interrupted',
-      error_message = 'the process running this sync stopped before it finished; the next run completed the work'
-    where tenant_id = $1 and status = 'running'`, [tenantId]);
-  await db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at) values ($1, $2, $3, 'running', $4)`,
-    [runId, tenantId, kind, now]);
   let session = null;
+  // The lease is renewed on a timer for the whole run (long stages included); a lost lease stops the
+  // run at its next step.
+  let lockLost = false;
+  const renewal = setInterval(() => {
+    renewTenantLock(db, tenantId, runId).then((held) => { lockLost = lockLost || !held; }, () => {});
+  }, LEASE_RENEW_MS);
+  renewal.unref?.();
+  const stopIfLockLost = (where) => {
+    if (lockLost) throw new SyncError('lock_lost', `tenant ${tenant.slug}: this run's lock expired and another run took it; stopped ${where}`, { stage: where });
+  };
   try {
+    // Holding the lock, any other run still "running" belongs to a process that died: close it.
+    await db.query(`update public.sync_runs set status = 'interrupted', finished_at = now(), error_code = 'interrupted',
+        error_message = 'the process running this sync stopped before it finished; the next run completed the work'
+      where tenant_id = $1 and status = 'running'`, [tenantId]);
+    await db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at) values ($1, $2, $3, 'running', $4)`,
+      [runId, tenantId, kind, now]);
     // Stage 1: accommodations, all or nothing.
     emit({ type: 'progress', stage: 'accommodations', message: 'fetching accommodation types and accommodations' });
     let types;
@@ -169,9 +180,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
             warn(plan.warnings.map((w) => locateInPage(w, page, bytes)), 'reservations');
             for (const e of located) emit({ type: 'warning', stage: 'reservations', message: `${e.code} at ${e.path} of page ${page}${e.booking_id ? ` (booking ${e.booking_id})` : ''}: ${e.message}`, code: e.code });
             emit({ type: 'progress', stage: 'reservations', current: page, total: totalPages, message: `page ${page} of ${totalPages}` });
-            if (!(await renewTenantLock(db, tenantId, runId))) {
-              throw new SyncError('lock_lost', `tenant ${tenant.slug}: this run's lock expired and another run took it; stopped after page ${page}`, { stage: 'reservations' });
-            }
+            if (!(await renewTenantLock(db, tenantId, runId))) lockLost = true;
+            stopIfLockLost(`after page ${page}`);
           },
         });
       } catch (error) {
@@ -207,6 +217,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
           }
           emit({ type: 'progress', stage: 'reconcile', current: i + 1, total: reconcile.confirm.length, message: `booking ${id}: ${decision.decision}` });
         }
+        stopIfLockLost('before marking bookings gone');
         if (gone.length > 0) await db.transaction((tx) => markBookingsGone(tx, tenantId, gone, mark));
         counts.gone = gone.length;
       }
@@ -217,8 +228,9 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       }
     }
 
-    await db.query(`update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb where id = $1`,
-      [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200))]);
+    stopIfLockLost('before recording the run');
+    await db.query(`update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb
+      where id = $1 and status = 'running'`, [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200))]);
     await db.query(`update public.integration_configs set last_sync_at = now() where tenant_id = $1 and integration_type = 'motopress'`, [tenantId]);
     emit({ type: 'complete', stage: 'done', current: 1, total: 1, message: `${kind} of ${tenant.slug} finished`, counts });
     return { runId, status: 'succeeded', counts, warnings };
@@ -234,6 +246,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     emit({ type: 'error', stage: failure.details.stage ?? 'sync', message: failure.message, code: failure.code, counts });
     throw failure;
   } finally {
+    clearInterval(renewal);
     session?.close();
     await releaseTenantLock(db, tenantId, runId).catch(() => {});
   }

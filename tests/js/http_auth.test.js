@@ -246,6 +246,12 @@ describe.each(databaseKinds())('HTTP staff authentication on %s', (kind) => {
     const noTenant = await signJwt({ role: 'staff' });
     expect((await call(`${BASE}/runs?tenant_id=indo`, { headers: bearer(noTenant) })).status).toBe(401);
 
+    // A token of the right tenant but not a staff role (e.g. a guest's session) is not staff.
+    for (const role of ['authenticated', 'guest', undefined]) {
+      const notStaff = await signJwt(role === undefined ? { tenant_id: indo.tenant_id } : { tenant_id: indo.tenant_id, role });
+      expect((await call(`${BASE}/runs?tenant_id=indo`, { headers: bearer(notStaff) })).status).toBe(401);
+    }
+
     // alg "none": an unsigned token with the right claims.
     const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ tenant_id: indo.tenant_id, role: 'admin', exp: Math.floor(Date.now() / 1000) + 300 })}.`;

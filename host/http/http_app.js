@@ -11,7 +11,7 @@ import { currentLockHolder } from '../sync/tenant_lock.js';
 import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
 import { openApiDocument } from './openapi_document.js';
 import { parseLastEventId, RunEventLog } from './run_events.js';
-import { AuthError, authenticateStaff } from './staff_auth.js';
+import { AuthError, assertTenant, authenticateStaff } from './staff_auth.js';
 import { issueStreamTicket } from './stream_tickets.js';
 
 const BASE = '/api/integrations/motopress';
@@ -42,11 +42,13 @@ export function createHttpApp(deps) {
   });
 
   // Resolves ?tenant_id= (UUID or slug) and the caller's credential for it.
+  // The credential first: whether a tenant exists is told only to an authenticated caller.
   async function staffFor(c, { allowTicket = false } = {}) {
     const ref = c.req.query('tenant_id');
     if (!ref) throw new TenantError('missing_tenant', 'tenant_id (UUID or slug) is required');
+    const principal = await authenticateStaff(c.req.raw, { db, jwt, allowTicket });
     const tenant = await resolveTenant(db, ref);
-    const principal = await authenticateStaff(c.req.raw, { db, tenant, jwt, allowTicket });
+    assertTenant(principal, tenant);
     return { tenant, principal };
   }
 

@@ -29,7 +29,9 @@ export function platformJwtVerifier({ secret, jwksUrl, issuer, audience } = {}) 
 
 /**
  * @param {Request} request
- * @param {object} o {db, tenant: {tenant_id, slug}, jwt: verifier|null, allowTicket: boolean}
+ * @param {object} o {db, tenant?: {tenant_id, slug}, jwt: verifier|null, allowTicket: boolean}; without
+ *   a tenant the caller checks it with assertTenant (so unknown tenants are not told from known ones
+ *   before the credential is checked)
  * @returns {Promise<{tenant_id, role, via: 'token'|'jwt'|'ticket'}>}
  * @throws {AuthError}
  */
@@ -64,6 +66,11 @@ export async function authenticateStaff(request, { db, tenant, jwt, allowTicket 
   } else {
     throw new AuthError(401, 'unauthenticated', 'a staff credential is required: Authorization: Bearer <token>');
   }
-  if (principal.tenant_id !== tenant.tenant_id) throw new AuthError(403, 'forbidden_tenant', `this credential is not for tenant ${tenant.slug}`);
+  if (tenant) assertTenant(principal, tenant);
   return principal;
+}
+
+/** @throws {AuthError} 403 forbidden_tenant when the principal is another tenant's */
+export function assertTenant(principal, tenant) {
+  if (principal.tenant_id !== tenant.tenant_id) throw new AuthError(403, 'forbidden_tenant', `this credential is not for tenant ${tenant.slug}`);
 }

@@ -76,8 +76,9 @@ function emptyCounts() {
  */
 export async function runSync({ db, core, tenant, client, kind = 'sync-all', clock = () => new Date(), onEvent = () => {}, runId = randomUUID(), signal }) {
   const tenantId = tenant.tenant_id;
-  const stopIfAsked = (where) => {
-    if (signal?.aborted) throw new SyncError('interrupted', `tenant ${tenant.slug}: stopped ${where} because the client went away; the next run completes the work`, { stage: 'reservations' });
+  // `stage` is a stage name (SSE events carry it); `where` says where in it the run stopped.
+  const stopIfAsked = (stage, where) => {
+    if (signal?.aborted) throw new SyncError('interrupted', `tenant ${tenant.slug}: stopped ${where} because the client went away; the next run completes the work`, { stage });
   };
   const now = clock().toISOString();
   const counts = emptyCounts();
@@ -102,8 +103,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     renewTenantLock(db, tenantId, runId).then((held) => { lockLost = lockLost || !held; }, () => {});
   }, LEASE_RENEW_MS);
   renewal.unref?.();
-  const stopIfLockLost = (where) => {
-    if (lockLost) throw new SyncError('lock_lost', `tenant ${tenant.slug}: this run's lock expired and another run took it; stopped ${where}`, { stage: where });
+  const stopIfLockLost = (stage, where) => {
+    if (lockLost) throw new SyncError('lock_lost', `tenant ${tenant.slug}: this run's lock expired and another run took it; stopped ${where}`, { stage });
   };
   try {
     // Holding the lock, any other run still "running" belongs to a process that died: close it.
@@ -147,7 +148,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       try {
         pass = await client.streamCollection('bookings', {
           onPage: async ({ page, bytes, totalPages }) => {
-            stopIfAsked(`before page ${page}`);
+            stopIfAsked('reservations', `before page ${page}`);
             let plan = session.planPage(bytes);
             if (plan.unknown_units.length > 0) {
               // Rooms first: fetch each unknown unit individually; placeholders only when MotoPress no longer has it.
@@ -181,7 +182,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
             for (const e of located) emit({ type: 'warning', stage: 'reservations', message: `${e.code} at ${e.path} of page ${page}${e.booking_id ? ` (booking ${e.booking_id})` : ''}: ${e.message}`, code: e.code });
             emit({ type: 'progress', stage: 'reservations', current: page, total: totalPages, message: `page ${page} of ${totalPages}` });
             if (!(await renewTenantLock(db, tenantId, runId))) lockLost = true;
-            stopIfLockLost(`after page ${page}`);
+            stopIfLockLost('reservations', `after page ${page}`);
           },
         });
       } catch (error) {
@@ -192,7 +193,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       counts.requests += pass.requests;
 
       // Stage 3: reconcile, only after a complete, error-free pass.
-      stopIfAsked('before reconcile');
+      stopIfAsked('reconcile', 'before reconcile');
       const reconcile = session.reconcile(pass.total);
       if (!reconcile.complete || pageErrors.length > 0) {
         warn([{ code: 'reconcile_skipped', path: 'bookings', message: `the pass saw ${reconcile.seen} of ${reconcile.total} bookings${pageErrors.length ? ` and ${pageErrors.length} had errors` : ''}; nothing is marked gone this run`, tenant_id: tenantId }], 'reconcile');
@@ -217,7 +218,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
           }
           emit({ type: 'progress', stage: 'reconcile', current: i + 1, total: reconcile.confirm.length, message: `booking ${id}: ${decision.decision}` });
         }
-        stopIfLockLost('before marking bookings gone');
+        stopIfLockLost('reconcile', 'before marking bookings gone');
         if (gone.length > 0) await db.transaction((tx) => markBookingsGone(tx, tenantId, gone, mark));
         counts.gone = gone.length;
       }
@@ -228,7 +229,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       }
     }
 
-    stopIfLockLost('before recording the run');
+    stopIfLockLost('done', 'before recording the run');
     await db.query(`update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb
       where id = $1 and status = 'running'`, [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200))]);
     await db.query(`update public.integration_configs set last_sync_at = now() where tenant_id = $1 and integration_type = 'motopress'`, [tenantId]);

@@ -116,6 +116,84 @@ export class MphbCore {
     return new BookingsSyncSession(this, session);
   }
 
+  /**
+   * The guest's stay ("my stay") from the rows the database holds for one reservation.
+   * @param {string|Uint8Array|object} input `{tenant: {tenant_id, name, slug}, reservation: row|null,
+   *   reservation_accommodations: rows, accommodation_units: rows, accommodation_types: rows}` — rows as
+   *   PostgreSQL's to_json writes them (host/guest/stay_reader.js builds it in one query)
+   * @returns {{stay: object|null, warnings: object[], errors: object[]}} stay: `{tenant_id, hotel_name,
+   *   reservation_id, booking_id, status, guest_name, check_in_date, check_out_date, check_in_time,
+   *   check_out_time, nights, adults, children, guests, room_count, rooms: [{position, unit_name,
+   *   mphb_accommodation_id, type_name, mphb_type_id, bed_type, size_m2, view, capacity, adults, children,
+   *   guest_name, is_placeholder}]}` (rooms in position order; missing data null). Errors: invalid_input,
+   *   no_reservation.
+   */
+  guestStay(input) {
+    return this.#call((a) => this.module.guestStay(a.ptr, a.len), input);
+  }
+
+  /**
+   * Answers a guest's question about their stay, in the question's language (es or en).
+   * @param {object|string} stay a stay from guestStay
+   * @param {string} question
+   * @returns {{answered: boolean, intent: string|null, language: 'es'|'en', answer: string|null,
+   *   facts: object, context: string, errors: object[]}} intent ∈ room_unit, room_type, room_count,
+   *   check_in, check_out, stay_dates, nights, guests, bed_type, size, view, capacity, status. `context`
+   *   is a compact text of the stay's facts, for a chat model when `answered` is false. Errors
+   *   (empty_question, question_too_long, invalid_stay) come with answered false.
+   */
+  answerQuestion(stay, question) {
+    if (typeof question !== 'string') throw new TypeError('question must be a string');
+    return this.#call((a, b) => this.module.answerQuestion(a.ptr, a.len, b.ptr, b.len), stay, question);
+  }
+
+  /**
+   * Validates a guest login body.
+   * @param {string|Uint8Array} body the request's JSON bytes
+   * @returns {{request: {check_in_date, phone_last_4, reservation_code}|null, errors: Array<{code, path, message}>}}
+   *   path names the field (check_in_date, phone_last_4, reservation_code or body)
+   */
+  readGuestLogin(body) {
+    return this.#call((a) => this.module.guestLoginRequest(a.ptr, a.len), body ?? '');
+  }
+
+  /**
+   * Decides a guest login (only active reservations, until 7 days after check-out; never an arbitrary pick).
+   * @param {object} input
+   * @param {object} input.request   the `request` of readGuestLogin
+   * @param {object[]} input.candidates the tenant's reservations with that check-in date, any status:
+   *   `{id, external_booking_id, status, check_in_date, check_out_date, phone_last_4, reservation_code}`
+   * @param {string} input.now ISO-8601
+   * @returns {{decision: 'ok', reservation_id, booking_id, expires_at} | {decision: 'refused', code:
+   *   'invalid_credentials'|'ambiguous'|'stay_ended', message} | {decision: 'error', errors}}
+   */
+  decideGuestLogin({ request, candidates, now }) {
+    if (typeof now !== 'string') throw new TypeError('now must be an ISO-8601 string');
+    return this.#call((a, b) => this.module.guestLoginDecision(a.ptr, a.len, b.ptr, b.len, now), request, candidates);
+  }
+
+  /**
+   * Whether a logged-in guest may still read this stay (checked on every read): still active, and not
+   * ended more than 7 days ago.
+   * @param {{stay: object, now: string}} input a stay of guestStay; now ISO-8601
+   * @returns {{allowed: true} | {allowed: false, code: 'reservation_inactive'|'stay_ended'|'invalid_stay', message: string}}
+   */
+  decideGuestAccess({ stay, now }) {
+    if (typeof now !== 'string') throw new TypeError('now must be an ISO-8601 string');
+    return this.#call((a) => this.module.guestAccess(a.ptr, a.len, now), stay);
+  }
+
+  // Writes each input into wasm memory, calls, decodes the one result buffer, frees the inputs.
+  #call(fn, ...inputs) {
+    const buffers = [];
+    try {
+      for (const value of inputs) buffers.push(this.#write(value));
+      return JSON.parse(decoder.decode(fn(...buffers)));
+    } finally {
+      for (const b of buffers) if (b.ptr) this.module._free(b.ptr);
+    }
+  }
+
   /** @internal */
   decodeView(view) {
     return JSON.parse(decoder.decode(view));

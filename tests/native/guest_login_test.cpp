@@ -137,4 +137,35 @@ TEST(GuestLoginDecision, MalformedArgumentsAreErrorsNotLogins) {
   EXPECT_EQ(decide({{"check_in_date", "2026-11-10"}}, json::array({candidate("r-1", "active", nullptr)}))["code"], "invalid_credentials");
 }
 
+TEST(GuestLoginDecision, TheSameStayImportedTwiceSaysSoInsteadOfAskingForTheCode) {
+  const json list = json::array({candidate("r-1", "active", "4417", "HMABCD1234"), candidate("r-2", "active", "4417", "hmabcd1234")});
+  json request = by_phone("4417");
+  request["reservation_code"] = "HMABCD1234";
+  const json out = decide(request, list);
+  EXPECT_EQ(out["code"], "ambiguous");
+  EXPECT_NE(out["message"].get<std::string>().find("imported twice"), std::string::npos);
+}
+
+json access(const json& stay, const std::string& now = kNow) {
+  return parse(mphb::decide_guest_access_json(stay.dump(), now));
+}
+
+TEST(GuestAccess, OnlyAnActiveStayNotEndedMoreThanSevenDaysAgoIsReadable) {
+  const json stay = {{"status", "active"}, {"check_in_date", "2026-11-10"}, {"check_out_date", "2026-11-13"}};
+  EXPECT_EQ(access(stay), json({{"allowed", true}}));
+  EXPECT_EQ(access(stay, "2026-11-21T00:00:00Z")["code"], "stay_ended");
+  for (const char* status : {"cancelled", "inactive", "pending", "pending_admin", "pending_payment"}) {
+    json s = stay;
+    s["status"] = status;
+    const json out = access(s);
+    EXPECT_FALSE(out["allowed"].get<bool>()) << status;
+    EXPECT_EQ(out["code"], "reservation_inactive") << status;
+  }
+  for (const std::string bad : {"", "[]", "{}", "{\"status\": \"active\", \"check_out_date\": 5}"}) {
+    EXPECT_EQ(parse(mphb::decide_guest_access_json(bad, kNow))["code"], "invalid_stay") << bad;
+  }
+  EXPECT_EQ(access(stay, "soon")["code"], "invalid_stay");
+}
+
 }  // namespace
+

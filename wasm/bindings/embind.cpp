@@ -11,7 +11,10 @@
 #include "../src/accommodations_sync_plan.hpp"
 #include "../src/bookings_sync_session.hpp"
 #include "../src/core_version.hpp"
+#include "../src/guest_login.hpp"
+#include "../src/guest_stay.hpp"
 #include "../src/offline_plan.hpp"
+#include "../src/stay_answer.hpp"
 
 namespace {
 
@@ -53,6 +56,35 @@ emscripten::val plan_accommodations(std::string tenant_id, std::string now, uint
   return result_view();
 }
 
+// The guest's side: stay, answers, login. Bytes in, one buffer out.
+emscripten::val guest_stay(uintptr_t ptr, double len) {
+  g_result = mphb::build_guest_stay_json(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+  return result_view();
+}
+
+emscripten::val answer_question(uintptr_t stay_ptr, double stay_len, uintptr_t question_ptr, double question_len) {
+  g_result = mphb::answer_question_json(input_view(stay_ptr, static_cast<int64_t>(stay_len)).value_or(""),
+                                        input_view(question_ptr, static_cast<int64_t>(question_len)).value_or(""));
+  return result_view();
+}
+
+emscripten::val guest_login_request(uintptr_t ptr, double len) {
+  g_result = mphb::read_guest_login_request_json(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+  return result_view();
+}
+
+emscripten::val guest_login_decision(uintptr_t request_ptr, double request_len, uintptr_t candidates_ptr, double candidates_len,
+                                     std::string now) {
+  g_result = mphb::decide_guest_login_json(input_view(request_ptr, static_cast<int64_t>(request_len)).value_or(""),
+                                           input_view(candidates_ptr, static_cast<int64_t>(candidates_len)).value_or(""), now);
+  return result_view();
+}
+
+emscripten::val guest_access(uintptr_t stay_ptr, double stay_len, std::string now) {
+  g_result = mphb::decide_guest_access_json(input_view(stay_ptr, static_cast<int64_t>(stay_len)).value_or(""), now);
+  return result_view();
+}
+
 // The reservations stage as an object the host drives page by page (see bookings_sync_session.hpp).
 class BookingsSync {
  public:
@@ -79,6 +111,11 @@ EMSCRIPTEN_BINDINGS(mphb_core) {
   emscripten::function("version", &core_version);
   emscripten::function("planOffline", &plan_offline);
   emscripten::function("planAccommodations", &plan_accommodations);
+  emscripten::function("guestStay", &guest_stay);
+  emscripten::function("answerQuestion", &answer_question);
+  emscripten::function("guestLoginRequest", &guest_login_request);
+  emscripten::function("guestLoginDecision", &guest_login_decision);
+  emscripten::function("guestAccess", &guest_access);
   emscripten::class_<BookingsSync>("BookingsSync")
       .constructor<std::string, std::string, std::string, std::string, std::string>()
       .function("initErrors", &BookingsSync::initErrors)

@@ -147,6 +147,16 @@ std::string decide_guest_login_json(std::string_view request_bytes, std::string_
     open.push_back(&c);
   }
   if (open.size() > 1) {
+    // The same channel stay imported twice (two MotoPress ids, one code): no code can tell them apart.
+    bool one_stay_twice = true;
+    for (const json* c : open) {
+      one_stay_twice = one_stay_twice && !string_field(*c, "reservation_code").empty() &&
+                       upper_ascii(trimmed(string_field(*c, "reservation_code"))) == upper_ascii(trimmed(string_field(*open.front(), "reservation_code"))) &&
+                       string_field(*c, "check_out_date") == string_field(*open.front(), "check_out_date");
+    }
+    if (one_stay_twice) {
+      return dump_plan(refused("ambiguous", "this stay was imported twice into the hotel's calendar: please contact the hotel"));
+    }
     return dump_plan(refused("ambiguous", code.empty()
         ? "more than one reservation matches these details: add your reservation_code to tell them apart"
         : "more than one reservation matches these details: please contact the hotel"));
@@ -168,6 +178,27 @@ std::string decide_guest_login_json(std::string_view request_bytes, std::string_
                     {"reservation_id", id != match.end() ? *id : json(nullptr)},
                     {"booking_id", booking != match.end() ? *booking : json(nullptr)},
                     {"expires_at", expires}});
+}
+
+std::string decide_guest_access_json(std::string_view stay_bytes, const std::string& now) {
+  Diagnostics diagnostics;
+  const auto stay = parse_json_document(stay_bytes, "stay", diagnostics);
+  const auto when = normalize_utc_timestamp(now);
+  if (!when) diagnostics.error("invalid_now", "now", "now must be an ISO-8601 timestamp");
+  const auto check_out = stay && stay->is_object() ? parse_civil_date(string_field(*stay, "check_out_date")) : std::nullopt;
+  if (diagnostics.error_count() > 0 || !check_out) {
+    return dump_plan({{"allowed", false}, {"code", "invalid_stay"}, {"message", "the stay cannot be read"}});
+  }
+  if (!status_can_log_in(string_field(*stay, "status"))) {
+    return dump_plan({{"allowed", false}, {"code", "reservation_inactive"},
+                      {"message", "this reservation is no longer active (cancelled or removed by the hotel)"}});
+  }
+  const int64_t today = days_from_civil(*parse_civil_date(when->substr(0, 10)));
+  if (today > days_from_civil(*check_out) + kGuestAccessDaysAfterCheckOut) {
+    return dump_plan({{"allowed", false}, {"code", "stay_ended"},
+                      {"message", "this stay ended more than " + std::to_string(kGuestAccessDaysAfterCheckOut) + " days ago; guest access has closed"}});
+  }
+  return dump_plan({{"allowed", true}});
 }
 
 }  // namespace mphb

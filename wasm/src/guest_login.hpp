@@ -26,4 +26,11 @@ std::string read_guest_login_request_json(std::string_view body);
 // A null phone_last_4 or reservation_code never matches anything; every field given must match.
 std::string decide_guest_login_json(std::string_view request, std::string_view candidates, const std::string& now);
 
+// Whether a logged-in guest may still read their stay, checked on every read (the token only proves who
+// logged in): the reservation must still be active and the stay not ended more than 7 days ago — a
+// booking cancelled or trashed upstream after login closes access at the next sync.
+// stay: a stay of build_guest_stay_json. → {"allowed": true} | {"allowed": false, code: reservation_inactive |
+// stay_ended | invalid_stay, message}.
+std::string decide_guest_access_json(std::string_view stay, const std::string& now);
+
 }  // namespace mphb

@@ -19,10 +19,12 @@ import { applyMigrations } from '../db/migrations.js';
 import { createMotoPressClient } from '../motopress/motopress_client.js';
 import { createCipher } from '../tenants/credential_cipher.js';
 import { loadCredentials } from '../tenants/tenant_store.js';
+import { guestTokenKey } from '../guest/guest_tokens.js';
 import { createHttpApp } from './http_app.js';
 import { platformJwtVerifier } from './staff_auth.js';
 
 const STAFF_PAGE = new URL('./staff_page.html', import.meta.url);
+const GUEST_PAGE = new URL('./guest_page.html', import.meta.url);
 
 export class EdgeStartError extends Error {
   constructor(code, message) {
@@ -41,7 +43,9 @@ const consoleLog = {
 /**
  * @param {object} o
  * @param {Record<string, string|undefined>} o.env  the platform's environment: DATABASE_URL (required),
- *   MPHB_ENCRYPTION_KEY (required), MPHB_JWT_SECRET or MPHB_JWKS_URL (optional: accept platform JWTs)
+ *   MPHB_ENCRYPTION_KEY (required), MPHB_JWT_SECRET or MPHB_JWKS_URL (optional: accept platform JWTs),
+ *   MPHB_GUEST_TOKEN_SECRET (optional: signs guest tokens; default: derived from MPHB_ENCRYPTION_KEY),
+ *   MPHB_CLIENT_IP_HEADER (optional: the header the platform's proxy sets with the client address)
  * @param {(promise: Promise) => void} [o.waitUntil]  keeps a run alive after the response (none: the run
  *   lives as long as the instance does)
  * @param {string} [o.basePath]  a prefix the platform leaves on the path, removed before routing
@@ -54,6 +58,9 @@ const consoleLog = {
  * @param {object} [o.clientOptions]  extra MotoPress client options (tests: retries, sleep)
  * @param {number} [o.heartbeatMs]
  * @param {{info: Function, warn: Function, error: Function}} [o.log]  default: JSON lines on the console
+ * @param {() => string|Promise<string>} [o.guestPage]  the /my-stay HTML (default: host/http/guest_page.html)
+ * @param {() => Date} [o.clock]  "now" of guest logins and tokens (tests)
+ * @param {{maxFailures, windowSeconds}} [o.loginThrottle]
  * @returns {Hono & {close: () => Promise<void>}} the app; `app.fetch(request)` is the handler, `app.close()`
  *   closes the database it opened (tests; a platform simply drops the instance)
  */
@@ -89,6 +96,12 @@ export function createEdgeApp(o) {
     } catch {
       throw new EdgeStartError('not_configured', 'MPHB_JWKS_URL is not a valid URL');
     }
+    let tokenKey;
+    try {
+      tokenKey = await guestTokenKey({ secret: env.MPHB_GUEST_TOKEN_SECRET, encryptionKey: env.MPHB_ENCRYPTION_KEY });
+    } catch (error) {
+      throw new EdgeStartError('not_configured', error.message);
+    }
     const loadedCore = await core();
     let db = o.db;
     if (!db) {
@@ -112,6 +125,11 @@ export function createEdgeApp(o) {
       staffPage: o.staffPage ?? (() => readFile(STAFF_PAGE, 'utf8').catch(() => '<!doctype html><title>mphb-sync</title><p>The staff page is missing.</p>')),
       waitUntil: o.waitUntil,
       log,
+      guestTokenKey: tokenKey,
+      guestPage: o.guestPage ?? (() => readFile(GUEST_PAGE, 'utf8').catch(() => '<!doctype html><title>My stay</title><p>The guest page is missing.</p>')),
+      clock: o.clock,
+      loginThrottle: o.loginThrottle,
+      clientIpHeader: env.MPHB_CLIENT_IP_HEADER,
     });
   }
 

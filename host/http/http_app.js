@@ -9,6 +9,7 @@ import { runSync } from '../sync/sync_runner.js';
 import { SyncError } from '../sync/sync_errors.js';
 import { currentLockHolder } from '../sync/tenant_lock.js';
 import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
+import { registerGuestRoutes } from './guest_routes.js';
 import { openApiDocument } from './openapi_document.js';
 import { parseLastEventId, RunEventLog } from './run_events.js';
 import { AuthError, assertTenant, authenticateStaff } from './staff_auth.js';
@@ -27,6 +28,13 @@ const BASE = '/api/integrations/motopress';
  * @param {() => string|Promise<string>} [deps.staffPage]  the staff page HTML
  * @param {(promise: Promise) => void} [deps.waitUntil]    keeps a run alive after the response (edge runtimes)
  * @param {{info: Function, warn: Function, error: Function}} [deps.log]  structured logger (never given secrets)
+ * @param {Uint8Array|Promise<Uint8Array>|null} [deps.guestTokenKey]  signs guest tokens (guestTokenKey());
+ *   without it the guest endpoints answer 503 not_configured
+ * @param {() => string|Promise<string>} [deps.guestPage]  the /my-stay HTML
+ * @param {() => Date} [deps.clock]  "now" of guest logins, tokens and rate limits
+ * @param {{maxFailures: number, windowSeconds: number}} [deps.loginThrottle]  failed guest logins allowed per window
+ * @param {(c) => string} [deps.clientAddress]  the caller's address for rate limits (default: the platform's headers, else the socket)
+ * @param {string} [deps.clientIpHeader]  the header the platform's proxy sets with the client address (MPHB_CLIENT_IP_HEADER)
  */
 export function createHttpApp(deps) {
   const { db, core, clientFor, jwt = null, onDisconnect = 'continue', heartbeatMs = 10_000, staffPage, waitUntil } = deps;
@@ -57,6 +65,11 @@ export function createHttpApp(deps) {
     if (!holder) return null;
     return c.json({ code: 'already_running', message: `tenant ${tenant.slug}: a sync is already running (run ${holder.run_id}); try again when it has finished`, run_id: holder.run_id }, 409);
   }
+
+  registerGuestRoutes(app, {
+    db, core, guestTokenKey: deps.guestTokenKey ?? null, guestPage: deps.guestPage, clock: deps.clock,
+    loginThrottle: deps.loginThrottle, clientAddress: deps.clientAddress, clientIpHeader: deps.clientIpHeader,
+  });
 
   app.get('/', async (c) => c.html(staffPage ? await staffPage() : '<!doctype html><title>mphb-sync</title><p>mphb-sync</p>'));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument));

@@ -8,10 +8,13 @@ import { loadCore } from '../../js/core.js';
 import { createMotoPressClient } from '../motopress/motopress_client.js';
 import { createCipher } from '../tenants/credential_cipher.js';
 import { loadCredentials } from '../tenants/tenant_store.js';
+import { guestTokenKey } from '../guest/guest_tokens.js';
 import { createHttpApp } from './http_app.js';
+import { forwardedClientAddress, socketClientAddress } from './guest_routes.js';
 import { platformJwtVerifier } from './staff_auth.js';
 
 const STAFF_PAGE = new URL('./staff_page.html', import.meta.url);
+const GUEST_PAGE = new URL('./guest_page.html', import.meta.url);
 
 /**
  * Starts the HTTP server.
@@ -25,11 +28,17 @@ const STAFF_PAGE = new URL('./staff_page.html', import.meta.url);
  * @param {object} [o.jwt]                 {secret} or {jwksUrl}: accept platform JWTs (default: MPHB_JWT_SECRET / MPHB_JWKS_URL)
  * @param {number} [o.heartbeatMs]
  * @param {object} [o.log]
+ * @param {string} [o.guestTokenSecret]   MPHB_GUEST_TOKEN_SECRET (default: the environment; else derived from the encryption key)
+ * @param {boolean} [o.trustProxy]         take the client address from X-Forwarded-For (default: MPHB_TRUST_PROXY=1)
+ * @param {() => Date} [o.clock]           "now" of guest logins and tokens (tests)
+ * @param {{maxFailures, windowSeconds}} [o.loginThrottle]
  * @returns {Promise<{url: string, port: number, app, stop: () => Promise<void>}>}
  */
 export async function startHttpServer(o) {
   const core = o.core ?? await loadCore();
-  const cipher = await createCipher(o.encryptionKey ?? process.env.MPHB_ENCRYPTION_KEY);
+  const encryptionKey = o.encryptionKey ?? process.env.MPHB_ENCRYPTION_KEY;
+  const cipher = await createCipher(encryptionKey);
+  const trustProxy = o.trustProxy ?? process.env.MPHB_TRUST_PROXY === '1';
   const app = createHttpApp({
     db: o.db,
     core,
@@ -39,6 +48,11 @@ export async function startHttpServer(o) {
     heartbeatMs: o.heartbeatMs,
     staffPage: () => readFile(STAFF_PAGE, 'utf8').catch(() => '<!doctype html><title>mphb-sync</title><p>The staff page is missing.</p>'),
     log: o.log,
+    guestTokenKey: await guestTokenKey({ secret: o.guestTokenSecret ?? process.env.MPHB_GUEST_TOKEN_SECRET, encryptionKey }),
+    guestPage: () => readFile(GUEST_PAGE, 'utf8').catch(() => '<!doctype html><title>My stay</title><p>The guest page is missing.</p>'),
+    clock: o.clock,
+    loginThrottle: o.loginThrottle,
+    clientAddress: trustProxy ? (c) => forwardedClientAddress(c, process.env.MPHB_CLIENT_IP_HEADER) : socketClientAddress,
   });
   const server = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: o.port ?? 0, hostname: o.hostname ?? '127.0.0.1' }, () => resolve(s));

@@ -7,14 +7,55 @@ const errors = {
   403: { description: 'a credential for another tenant', content: { 'application/json': { schema: error } } },
   404: { description: 'unknown tenant', content: { 'application/json': { schema: error } } },
 };
+const fieldError = { ...error, properties: { ...error.properties, field: { type: 'string', description: 'the field at fault (400)' } } };
+const json = (schema) => ({ 'application/json': { schema } });
+const nullable = (type) => ({ type: [type, 'null'] });
+const room = {
+  type: 'object',
+  properties: {
+    position: { type: 'integer' }, unit_name: nullable('string'), mphb_accommodation_id: nullable('integer'), type_name: nullable('string'),
+    mphb_type_id: nullable('integer'), bed_type: nullable('string'), size_m2: nullable('number'), view: nullable('string'),
+    capacity: nullable('integer'), adults: { type: 'integer' }, children: { type: 'integer' }, guest_name: nullable('string'), is_placeholder: { type: 'boolean' },
+  },
+};
+const stay = {
+  type: 'object',
+  description: 'The guest\'s stay, read fresh from the database; missing data is null. Rooms in position order.',
+  properties: {
+    tenant_id: { type: 'string' }, hotel_name: nullable('string'), reservation_id: { type: 'string' }, booking_id: { type: 'integer' },
+    status: { type: 'string', enum: ['active', 'pending_admin', 'pending', 'pending_payment', 'cancelled', 'inactive'] },
+    guest_name: nullable('string'), check_in_date: { type: 'string', format: 'date' }, check_out_date: { type: 'string', format: 'date' },
+    check_in_time: nullable('string'), check_out_time: nullable('string'), nights: nullable('integer'), adults: { type: 'integer' },
+    children: { type: 'integer' }, guests: { type: 'integer' }, room_count: { type: 'integer' }, rooms: { type: 'array', items: room },
+  },
+};
+const answer = {
+  type: 'object',
+  properties: {
+    answered: { type: 'boolean' },
+    intent: { type: ['string', 'null'], enum: ['room_unit', 'room_type', 'room_count', 'check_in', 'check_out', 'stay_dates', 'nights', 'guests', 'bed_type', 'size', 'view', 'capacity', 'status', null] },
+    language: { type: 'string', enum: ['es', 'en'] },
+    answer: nullable('string'),
+    facts: { type: 'object', description: 'the exact values the answer used' },
+    context: { type: 'string', description: 'a compact text of the stay, to ground a chat model when answered is false' },
+  },
+};
+const guestErrors = {
+  400: { description: 'bad input; `field` names it', content: json(fieldError) },
+  401: { description: 'no, invalid or expired guest token (unauthenticated, invalid_token, token_expired, unknown_reservation)', content: json(error) },
+  403: { description: 'forbidden_tenant: the token is for another hotel than ?tenant_id=', content: json(error) },
+};
 const sse = { description: 'Server-Sent Events: progress | warning | complete | error, each with id <run_id>:<seq>', content: { 'text/event-stream': { schema: { type: 'string' } } } };
 
 export const openApiDocument = {
   openapi: '3.1.0',
-  info: { title: 'mphb-sync', version: '0.1.0', description: 'MotoPress Hotel Booking → Postgres sync: staff endpoints. See docs/http-api.md.' },
+  info: { title: 'mphb-sync', version: '0.1.0', description: 'MotoPress Hotel Booking → Postgres sync: staff and guest endpoints. See docs/http-api.md.' },
   components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'staff token (mst_…) or platform JWT with tenant_id and role' } },
-    schemas: { Error: error },
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', description: 'staff token (mst_…) or platform JWT with tenant_id and role' },
+      guestBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'guest token from /api/guest/login (tenant, reservation, expiry only)' },
+    },
+    schemas: { Error: error, FieldError: fieldError, Stay: stay, Answer: answer },
   },
   security: [{ bearer: [] }],
   paths: {
@@ -26,6 +67,25 @@ export const openApiDocument = {
     },
     '/api/integrations/motopress/runs/{run_id}/events': { get: { summary: "A run's events after Last-Event-ID, then live", parameters: [tenantParam, ticketParam, { name: 'run_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, { name: 'last_event_id', in: 'query', required: false, schema: { type: 'string' } }], responses: { 200: sse, ...errors } } },
     '/api/integrations/motopress/runs': { get: { summary: 'Recent runs of a tenant', parameters: [tenantParam, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }], responses: { 200: { description: '{tenant, runs}' }, ...errors } } },
+    '/api/guest/login': {
+      post: {
+        summary: 'Guest login: check-in date and the phone\'s last 4 digits, or the reservation code',
+        security: [],
+        parameters: [tenantParam],
+        requestBody: { required: true, content: json({ type: 'object', required: ['check_in_date'], properties: { check_in_date: { type: 'string', format: 'date' }, phone_last_4: { type: 'string', pattern: '^[0-9]{4}$' }, reservation_code: { type: 'string', maxLength: 64 } } }) },
+        responses: {
+          200: { description: 'logged in', content: json({ type: 'object', properties: { token: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' }, reservation_id: { type: 'string' } } }) },
+          400: { description: 'bad input; `field` names it', content: json(fieldError) },
+          401: { description: 'invalid_credentials (a wrong pair and an unknown tenant alike)', content: json(error) },
+          403: { description: 'stay_ended: check-out was more than 7 days ago', content: json(error) },
+          409: { description: 'ambiguous: two active reservations match; add reservation_code', content: json(error) },
+          429: { description: 'too_many_attempts; Retry-After says when to try again', content: json(error) },
+        },
+      },
+    },
+    '/api/guest/my-stay': { get: { summary: 'The guest\'s stay: dates, status and every room', security: [{ guestBearer: [] }], parameters: [{ ...tenantParam, required: false, description: 'optional: must be the token\'s hotel' }], responses: { 200: { description: 'the stay', content: json(stay) }, ...guestErrors } } },
+    '/api/guest/ask': { post: { summary: 'Answer a question about the stay (es or en)', security: [{ guestBearer: [] }], requestBody: { required: true, content: json({ type: 'object', required: ['question'], properties: { question: { type: 'string', maxLength: 1000 } } }) }, responses: { 200: { description: 'the answer', content: json(answer) }, ...guestErrors } } },
+    '/my-stay': { get: { summary: 'The guest page (HTML): log in, see the stay, ask', security: [], parameters: [{ name: 'tenant', in: 'query', required: true, schema: { type: 'string' }, description: 'the hotel\'s slug' }], responses: { 200: { description: 'text/html' } } } },
     '/api/integrations/motopress/health': { get: { summary: 'The monitor: invariants I1–I7 for the tenant', parameters: [tenantParam], responses: { 200: { description: '{ok, tenant}' }, ...errors } } },
   },
 };

@@ -20,11 +20,10 @@ const toBase64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
 const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 /**
- * @param {string|undefined} keyText MPHB_ENCRYPTION_KEY
- * @returns {Promise<{encrypt(text: string): Promise<string>, decrypt(value: string): Promise<string>}>}
+ * The 32 key bytes of MPHB_ENCRYPTION_KEY (base64 or 64 hex digits).
  * @throws {CipherError} missing_encryption_key | bad_encryption_key
  */
-export async function createCipher(keyText = process.env.MPHB_ENCRYPTION_KEY) {
+export function encryptionKeyBytes(keyText) {
   if (!keyText) throw new CipherError('missing_encryption_key', 'MPHB_ENCRYPTION_KEY is not set: credentials cannot be stored or read without it (32 bytes, base64 or hex; e.g. `openssl rand -base64 32`)');
   let raw;
   try {
@@ -33,6 +32,16 @@ export async function createCipher(keyText = process.env.MPHB_ENCRYPTION_KEY) {
     raw = new Uint8Array();
   }
   if (raw.length !== 32) throw new CipherError('bad_encryption_key', 'MPHB_ENCRYPTION_KEY must be 32 bytes, written as base64 or 64 hex digits');
+  return raw;
+}
+
+/**
+ * @param {string|undefined} keyText MPHB_ENCRYPTION_KEY
+ * @returns {Promise<{encrypt(text: string): Promise<string>, decrypt(value: string): Promise<string>}>}
+ * @throws {CipherError} missing_encryption_key | bad_encryption_key
+ */
+export async function createCipher(keyText = process.env.MPHB_ENCRYPTION_KEY) {
+  const raw = encryptionKeyBytes(keyText);
   const key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
   return {
     async encrypt(text) {

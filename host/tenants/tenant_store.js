@@ -61,6 +61,7 @@ export async function removeTenant(db, ref) {
   const tenant = await resolveTenant(db, ref);
   await db.transaction(async (tx) => {
     for (const table of TENANT_TABLES) await tx.query(`delete from ${table} where tenant_id = $1`, [tenant.tenant_id]);
+    await tx.query('delete from public.guest_login_failures where tenant_key = $1', [tenant.tenant_id]);
   });
   return tenant;
 }

@@ -189,6 +189,45 @@ describe.each(databaseKinds())('createEdgeApp on %s', (kind) => {
       await prefixed.close();
     }
   });
+
+  test('guests through the edge handler: the guest page, login and my-stay under /mphb-sync (Supabase), X-Forwarded-For as the client', async () => {
+    // Needs indo synced (the Sync All test above).
+    const [g] = await db.query(`select r.id, r.check_in_date::text as check_in_date, r.phone_last_4 from public.guest_reservations r
+      where r.tenant_id = $1 and r.status = 'active' and r.phone_last_4 is not null and r.check_out_date >= date '2026-11-01' - 7
+        and not exists (select 1 from public.guest_reservations o where o.tenant_id = r.tenant_id and o.id <> r.id
+          and o.check_in_date = r.check_in_date and o.phone_last_4 = r.phone_last_4)
+      order by r.external_booking_id limit 1`, [indo.tenant_id]);
+    const prefixed = createEdgeApp({
+      env: kind === 'postgres' ? { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY } : { MPHB_ENCRYPTION_KEY: KEY },
+      db: kind === 'postgres' ? undefined : db,
+      basePath: '/mphb-sync',
+      clock: () => new Date('2026-11-01T12:00:00Z'),
+      log: SILENT,
+    });
+    const post = (path, body, client) => new Request(`${ORIGIN}${path}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify(body),
+    });
+    try {
+      const page = await prefixed.fetch(request('/mphb-sync/my-stay?tenant=indo'));
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toMatch(/api\/guest\//);
+      const login = await prefixed.fetch(post('/mphb-sync/api/guest/login?tenant_id=indo', { check_in_date: g.check_in_date, phone_last_4: g.phone_last_4 }, '192.0.2.1'));
+      expect(login.status).toBe(200);
+      const { token, reservation_id: reservationId } = await login.json();
+      expect(reservationId).toBe(g.id);
+      const stay = await prefixed.fetch(request('/mphb-sync/api/guest/my-stay?tenant_id=indo', { token }));
+      expect(stay.status).toBe(200);
+      expect((await stay.json()).reservation_id).toBe(g.id);
+      // The edge trusts the platform's X-Forwarded-For: one client is limited, another is not.
+      const wrong = { check_in_date: g.check_in_date, phone_last_4: g.phone_last_4 === '1111' ? '2222' : '1111' };
+      for (let i = 0; i < 5; i += 1) await prefixed.fetch(post('/mphb-sync/api/guest/login?tenant_id=indo', wrong, '192.0.2.2'));
+      expect((await prefixed.fetch(post('/mphb-sync/api/guest/login?tenant_id=indo', wrong, '192.0.2.2'))).status).toBe(429);
+      expect((await prefixed.fetch(post('/mphb-sync/api/guest/login?tenant_id=indo', wrong, '192.0.2.3'))).status).toBe(401);
+    } finally {
+      await prefixed.close();
+    }
+  });
 });
 
 describe('createEdgeApp configuration', () => {
@@ -341,6 +380,8 @@ describe('vercel.json', () => {
     const [fn] = Object.values(config.functions);
     expect(fn.includeFiles).toMatch(/dist\/wasm/);
     expect(fn.includeFiles).toMatch(/supabase\/migrations/);
+    expect(fn.includeFiles).toMatch(/host\/http\/staff_page\.html/);
+    expect(fn.includeFiles).toMatch(/host\/http\/guest_page\.html/);
   });
 });
 

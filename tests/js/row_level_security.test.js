@@ -21,7 +21,7 @@ pg('row level security for Supabase roles', () => {
       grant usage on schema public, hotels to anon, authenticated;
       grant all on all tables in schema public, hotels to anon, authenticated;`);
     // Migrations already ran when the database opened; replay the RLS one as it would run after the grants.
-    await db.query("delete from public.mphb_schema_migrations where version like '%row_level_security'");
+    await db.query("delete from public.mphb_schema_migrations where version like '%row_level_security' or version like '%guest_access'");
     await applyMigrations(db);
     await db.query("insert into public.tenant_registry (tenant_id, slug, name) values ('11111111-1111-4111-8111-111111111111', 'a', 'A')");
   });
@@ -36,6 +36,7 @@ pg('row level security for Supabase roles', () => {
     await expect(attempt(`insert into public.staff_tokens (id, tenant_id, role, token_hash)
       values ('22222222-2222-4222-8222-222222222222', '11111111-1111-4111-8111-111111111111', 'admin', 'x')`)).rejects.toThrow(/permission denied/);
     await expect(attempt('select * from public.guest_reservations')).rejects.toThrow(/permission denied/);
+    await expect(attempt('select * from public.guest_login_failures')).rejects.toThrow(/permission denied/);
   });
 
   test('every table of ours has row level security enabled', async () => {

@@ -4,7 +4,7 @@
 //
 // Deploy: `supabase functions deploy mphb-sync --no-verify-jwt` (the app checks its own credentials: staff
 // tokens, platform JWTs, stream tickets) — see README.md "Deploy". The schema comes from
-// `supabase db push` (supabase/migrations); the .wasm core and the staff page are static files of the
+// `supabase db push` (supabase/migrations); the .wasm core, the staff page and the guest page are static files of the
 // function (supabase/config.toml `static_files`).
 import { createEdgeApp } from '../../../host/http/edge_app.js';
 
@@ -33,6 +33,8 @@ const app = createEdgeApp({
   },
   staffPage: () => Deno.readTextFile(file('../../../host/http/staff_page.html'))
     .catch(() => '<!doctype html><title>mphb-sync</title><p>The staff page is not in the function bundle.</p>'),
+  guestPage: () => Deno.readTextFile(file('../../../host/http/guest_page.html'))
+    .catch(() => '<!doctype html><title>My stay</title><p>The guest page is not in the function bundle.</p>'),
 });
 
 Deno.serve(app.fetch);

@@ -10,6 +10,7 @@ import { startSimulator } from '../simulator/simulator_server.js';
 import { runSync } from '../sync/sync_runner.js';
 import { SyncError } from '../sync/sync_errors.js';
 import { addTenant, listTenants, resolveTenant, updateSiteUrl } from '../tenants/tenant_store.js';
+import { askAboutStay } from '../guest/guest_access.js';
 import { createStaffToken } from '../http/staff_tokens.js';
 import { startHttpServer } from '../http/node_server.js';
 import { withContext } from './command_context.js';
@@ -115,6 +116,7 @@ export function registerDemoCommand(program) {
           const report = await checkInvariants(db);
           out.write(formatMonitor(report));
           out.write(`\nverdict: ${report.ok && !failed ? 'all invariants hold' : 'PROBLEMS FOUND'}\n`);
+          await showGuests(db, await core(), opts.httpPort, out);
           if (opts.serve) await serveStaffPage(db, await core(), opts.httpPort, out);
           return report.ok && !failed ? EXIT_OK : EXIT_PROBLEMS;
         });
@@ -124,10 +126,41 @@ export function registerDemoCommand(program) {
     });
 }
 
+// One guest per hotel who can log in today, and the production question answered for the INDO
+// booking of the newest unit (the booking the old sync left "sin asignar").
+async function showGuests(db, core, httpPort, out) {
+  out.write(`\nGuests (log in on the guest page; access lasts until 7 days after check-out):\n`);
+  const guests = await db.query(`select distinct on (t.slug) t.slug, r.external_booking_id, r.check_in_date::text as check_in_date, r.phone_last_4
+    from public.tenant_registry t join public.guest_reservations r on r.tenant_id = t.tenant_id
+    where r.status = 'active' and r.phone_last_4 is not null and r.check_out_date >= current_date - 7
+      and (select count(*) from public.guest_reservations o where o.tenant_id = r.tenant_id and o.status = 'active'
+           and o.check_in_date = r.check_in_date and o.phone_last_4 = r.phone_last_4) = 1
+    order by t.slug, abs(r.check_in_date - current_date), r.external_booking_id`);
+  const bySlug = new Map(guests.map((g) => [g.slug, g]));
+  for (const t of await listTenants(db)) {
+    const g = bySlug.get(t.slug);
+    out.write(g
+      ? `  ${t.slug.padEnd(10)} http://127.0.0.1:${httpPort}/my-stay?tenant=${t.slug}  check-in ${g.check_in_date}, phone last 4 ${g.phone_last_4} (booking ${g.external_booking_id})\n`
+      : `  ${t.slug.padEnd(10)} no guest can log in today (every stay with a phone ended more than 7 days ago)\n`);
+  }
+  const [indo] = await db.query(`select r.tenant_id, r.id, r.external_booking_id, u.name as unit
+    from public.tenant_registry t
+    join hotels.accommodation_units u on u.tenant_id = t.tenant_id and not u.is_placeholder
+    join public.reservation_accommodations ra on ra.tenant_id = t.tenant_id and ra.accommodation_unit_id = u.id
+    join public.guest_reservations r on r.id = ra.reservation_id
+    where t.slug = 'indo' order by u.mphb_accommodation_id desc, r.booked_at desc limit 1`);
+  if (!indo) return;
+  const question = '¿Qué tipo de habitación tengo?';
+  const answer = await askAboutStay({ db, core, tenantId: indo.tenant_id, reservationId: indo.id, question });
+  out.write(`\nThe production case — indo, booking ${indo.external_booking_id} of the newest unit (${indo.unit}):\n`);
+  out.write(`  guest: ${question}\n  chat:  ${answer.answered ? answer.answer : '(not answered)'}\n`);
+  out.write(`  (mphb-sync guest ask --tenant indo --booking ${indo.external_booking_id} "${question}")\n`);
+}
+
 // Serves the staff page until Ctrl-C, with a fresh staff token per demo tenant to sign in with.
 async function serveStaffPage(db, core, port, out) {
   const server = await startHttpServer({ db, core, port });
-  out.write(`\nStaff page: ${server.url}/?tenant=simmerdown  (press Sync All; Ctrl-C to stop)\n`);
+  out.write(`\nStaff page: ${server.url}/?tenant=simmerdown  (press Sync All; Ctrl-C to stop)\nGuest page: ${server.url}/my-stay?tenant=indo\n`);
   for (const t of await listTenants(db)) {
     const { token } = await createStaffToken(db, { tenantId: t.tenant_id, role: 'staff', label: 'demo', expiresInSeconds: 86400 });
     out.write(`  ${t.slug.padEnd(10)} staff token (24 h): ${token}\n`);

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { registerDemoCommand } from './demo_command.js';
+import { registerGuestCommand } from './guest_command.js';
 import { registerPlanCommand } from './plan_command.js';
 import { registerSimulatorCommand } from './simulator_command.js';
 import { registerMonitorCommand } from './monitor_command.js';
@@ -28,6 +29,7 @@ registerSyncCommands(program);
 registerMonitorCommand(program);
 registerServeCommand(program);
 registerTokenCommand(program);
+registerGuestCommand(program);
 
 try {
   await program.parseAsync(process.argv);

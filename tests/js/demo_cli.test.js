@@ -55,6 +55,15 @@ describe('on the embedded database', () => {
     expect(first.stdout).not.toMatch(/FAIL/);
   });
 
+  test('prints a guest login per hotel and answers the INDO production question with the newest unit\'s type', () => {
+    for (const hotel of ['indo', 'simmerdown', 'testhotel']) {
+      expect(first.stdout).toMatch(new RegExp(`${hotel}\\s+(http://127\\.0\\.0\\.1:\\d+/my-stay\\?tenant=${hotel}\\s+check-in \\d{4}-\\d\\d-\\d\\d, phone last 4 \\d{4}|no guest can log in today)`));
+    }
+    expect(first.stdout).toMatch(/indo, booking \d+ of the newest unit \(Bungalow 2\)/);
+    expect(first.stdout).toMatch(/guest: ¿Qué tipo de habitación tengo\?\n\s+chat:\s+Tu habitación es de tipo Bungalow Kembang \(Bungalow 2\)\./);
+    expect(first.stdout).not.toMatch(/sin asignar/i);
+  });
+
   test('shows staged progress (accommodations before reservations) on stderr', () => {
     const acc = first.stderr.indexOf('[accommodations]');
     const res = first.stderr.indexOf('[reservations]');

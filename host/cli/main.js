@@ -2,6 +2,7 @@
 // mphb-sync command line. Exit codes (SPEC §5): 0 ok, 1 problems found or sync failed, 2 usage or input error.
 import { Command, CommanderError } from 'commander';
 
+import { SchemaConflictError } from '../db/schema_guard.js';
 import { registerDemoCommand } from './demo_command.js';
 import { registerGuestCommand } from './guest_command.js';
 import { registerPlanCommand } from './plan_command.js';
@@ -39,6 +40,7 @@ try {
     process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
   } else {
     process.stderr.write(`mphb-sync: ${error.message}\n`);
-    process.exitCode = 1;
+    // Tables of another shape where ours belong (an older sync's): nothing was changed, exit 2.
+    process.exitCode = error instanceof SchemaConflictError ? EXIT_USAGE : 1;
   }
 }

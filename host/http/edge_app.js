@@ -16,6 +16,7 @@ import { Hono } from 'hono';
 import { loadCore } from '../../js/core.js';
 import { openDatabase } from '../db/database.js';
 import { applyMigrations } from '../db/migrations.js';
+import { SchemaConflictError } from '../db/schema_guard.js';
 import { createMotoPressClient } from '../motopress/motopress_client.js';
 import { createCipher } from '../tenants/credential_cipher.js';
 import { loadCredentials } from '../tenants/tenant_store.js';
@@ -111,6 +112,8 @@ export function createEdgeApp(o) {
         else await requireSchema(db);
       } catch (error) {
         await db.close().catch(() => {});
+        // Tables of another shape where ours belong (an older sync's): answered as foreign_schema, naming them.
+        if (error instanceof SchemaConflictError) throw new EdgeStartError(error.code, error.message);
         throw error;
       }
       openedDb = db;

@@ -6,6 +6,7 @@ import { SchemaConflictError } from '../db/schema_guard.js';
 import { registerDemoCommand } from './demo_command.js';
 import { registerGuestCommand } from './guest_command.js';
 import { registerPlanCommand } from './plan_command.js';
+import { registerRepairCommand } from './repair_command.js';
 import { registerSimulatorCommand } from './simulator_command.js';
 import { registerMonitorCommand } from './monitor_command.js';
 import { registerSyncCommands } from './sync_command.js';
@@ -31,6 +32,7 @@ registerMonitorCommand(program);
 registerServeCommand(program);
 registerTokenCommand(program);
 registerGuestCommand(program);
+registerRepairCommand(program);
 
 try {
   await program.parseAsync(process.argv);

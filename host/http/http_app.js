@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 
 import { checkInvariants } from '../monitor/invariant_checks.js';
+import { runRepair } from '../sync/repair_runner.js';
 import { runSync } from '../sync/sync_runner.js';
 import { SyncError } from '../sync/sync_errors.js';
 import { currentLockHolder } from '../sync/tenant_lock.js';
@@ -183,6 +184,28 @@ export function createHttpApp(deps) {
     const { tenant } = await staffFor(c);
     const report = await checkInvariants(db, tenant.tenant_id);
     return c.json({ ok: report.ok, tenant: report.tenants[0] });
+  });
+
+  // Repair of the tenant's own rows (admins only): a dry run by default, ?apply=true writes it. The same
+  // function as `mphb-sync repair`; the answer is its report.
+  app.post(`${BASE}/repair`, async (c) => {
+    const { tenant, principal } = await staffFor(c);
+    if (principal.role !== 'admin') return c.json({ code: 'forbidden_role', message: `repairing tenant ${tenant.slug} needs an admin credential` }, 403);
+    const applyParam = c.req.query('apply') ?? 'false';
+    if (!['true', '1', 'false', '0'].includes(applyParam)) {
+      return c.json({ code: 'invalid_parameter', message: 'apply must be true or false', field: 'apply' }, 400);
+    }
+    const busy = await alreadyRunning(c, tenant);
+    if (busy) return busy;
+    try {
+      const report = await runRepair({ db, core, tenant, client: await clientFor(tenant), apply: applyParam === 'true' || applyParam === '1' });
+      log.info({ tenant: tenant.slug, mode: report.mode, status: report.status, rows: report.counts.rows }, 'repair');
+      return c.json(report);
+    } catch (error) {
+      if (!(error instanceof SyncError)) throw error;
+      const status = error.code === 'already_running' ? 409 : error.code === 'database_error' || error.code === 'lock_lost' ? 500 : 502;
+      return c.json({ run_id: error.runId ?? null, status: 'failed', code: error.code, message: error.message }, status);
+    }
   });
 
   return app;

@@ -45,6 +45,33 @@ const guestErrors = {
   401: { description: 'no, invalid or expired guest token (unauthenticated, invalid_token, token_expired, unknown_reservation)', content: json(error) },
   403: { description: 'forbidden_tenant: the token is for another hotel than ?tenant_id=', content: json(error) },
 };
+const repairRow = {
+  type: 'object',
+  description: 'One row the repair writes: only the columns that change (the whole row when inserted or deleted), values as PostgreSQL stores them.',
+  properties: {
+    booking_id: nullable('integer'), mphb_id: { type: ['integer', 'null'], description: 'the MotoPress accommodation or type id (rows of accommodation tables)' },
+    table: { type: 'string', enum: ['accommodation_types', 'accommodation_units', 'guest_reservations', 'reservation_accommodations', 'calendar_blocks'] },
+    id: { type: 'string', format: 'uuid' }, position: nullable('integer'), change: { type: 'string', enum: ['insert', 'update', 'delete'] },
+    reason: { type: 'array', items: { type: 'string' }, description: 'invariant names (e.g. "I1 no-null-unit"), hash_mismatch, missing, content_drift, gone_upstream, placeholder' },
+    before: { type: ['object', 'null'] }, after: { type: ['object', 'null'] },
+  },
+};
+const repairReport = {
+  type: 'object',
+  properties: {
+    tenant: { type: 'object', properties: { tenant_id: { type: 'string' }, slug: { type: 'string' } } },
+    mode: { type: 'string', enum: ['dry_run', 'apply'] },
+    status: { type: 'string', enum: ['clean', 'problems_found', 'repaired', 'incomplete'] },
+    run_id: { type: ['string', 'null'], description: 'the sync_runs row (kind repair) of an applied repair' },
+    now: { type: 'string', format: 'date-time' },
+    bookings: { type: 'array', items: { type: 'object', properties: { booking_id: { type: 'integer' }, reason: { type: 'array', items: { type: 'string' } }, action: { type: 'string', enum: ['rewrite', 'mark_gone'] }, tables: { type: 'array', items: { type: 'string' } } } } },
+    accommodations: { type: 'array', items: { type: 'object', properties: { table: { type: 'string' }, mphb_id: { type: 'integer' }, reason: { type: 'array', items: { type: 'string' } }, action: { type: 'string', enum: ['rewrite', 'deactivate'] } } } },
+    rows: { type: 'array', items: repairRow },
+    unrepairable: { type: 'array', items: { type: 'object', properties: { booking_id: nullable('integer'), mphb_id: nullable('integer'), table: nullable('string'), reason: { type: 'array', items: { type: 'string' } }, message: { type: 'string' } } } },
+    counts: { type: 'object' },
+    warnings: { type: 'array', items: { type: 'object' } },
+  },
+};
 const sse = { description: 'Server-Sent Events: progress | warning | complete | error, each with id <run_id>:<seq>', content: { 'text/event-stream': { schema: { type: 'string' } } } };
 
 export const openApiDocument = {
@@ -55,7 +82,7 @@ export const openApiDocument = {
       bearer: { type: 'http', scheme: 'bearer', description: 'staff token (mst_…) or platform JWT with tenant_id and role' },
       guestBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'guest token from /api/guest/login (tenant, reservation, expiry only)' },
     },
-    schemas: { Error: error, FieldError: fieldError, Stay: stay, Answer: answer },
+    schemas: { Error: error, FieldError: fieldError, Stay: stay, Answer: answer, RepairReport: repairReport },
   },
   security: [{ bearer: [] }],
   paths: {
@@ -86,6 +113,22 @@ export const openApiDocument = {
     '/api/guest/my-stay': { get: { summary: 'The guest\'s stay: dates, status and every room', security: [{ guestBearer: [] }], parameters: [{ ...tenantParam, required: false, description: 'optional: must be the token\'s hotel' }], responses: { 200: { description: 'the stay', content: json(stay) }, ...guestErrors } } },
     '/api/guest/ask': { post: { summary: 'Answer a question about the stay (es or en)', security: [{ guestBearer: [] }], requestBody: { required: true, content: json({ type: 'object', required: ['question'], properties: { question: { type: 'string', maxLength: 1000 } } }) }, responses: { 200: { description: 'the answer', content: json(answer) }, ...guestErrors } } },
     '/my-stay': { get: { summary: 'The guest page (HTML): log in, see the stay, ask', security: [], parameters: [{ name: 'tenant', in: 'query', required: true, schema: { type: 'string' }, description: 'the hotel\'s slug' }], responses: { 200: { description: 'text/html' } } } },
+    '/api/integrations/motopress/repair': {
+      post: {
+        summary: 'Repair the tenant\'s rows that break an invariant or disagree with MotoPress (admin only): a dry run unless apply=true',
+        parameters: [tenantParam, { name: 'apply', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false', '1', '0'] }, description: 'true: write the repair in one transaction (default: the dry run, nothing written)' }],
+        responses: {
+          200: { description: 'the report (the dry run, or what was written)', content: json(repairReport) },
+          400: { description: 'invalid_parameter (apply), missing_tenant', content: json(fieldError) },
+          401: errors[401],
+          403: { description: 'forbidden_tenant: another tenant\'s credential; forbidden_role: not an admin', content: json(error) },
+          404: errors[404],
+          409: { description: 'already_running: a sync of the tenant holds its lock', content: json(error) },
+          500: { description: 'database_error or lock_lost; nothing was written', content: json(error) },
+          502: { description: 'MotoPress failed (motopress_error, motopress_unauthorized, accommodations_failed, unresolved_units); nothing was written', content: json(error) },
+        },
+      },
+    },
     '/api/integrations/motopress/health': { get: { summary: 'The monitor: invariants I1–I7 for the tenant', parameters: [tenantParam], responses: { 200: { description: '{ok, tenant}' }, ...errors } } },
   },
 };

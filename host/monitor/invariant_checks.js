@@ -109,3 +109,49 @@ export async function checkInvariants(db, tenantId = null, now = new Date()) {
   const list = [...results.values()];
   return { ok: list.every((t) => t.ok), tenants: list };
 }
+
+// Checks the monitor's SQL above does not make, used by `repair` to find rows to rewrite, under the name of
+// the invariant they belong to: a reservation whose MotoPress accommodation is not its first room's (I1),
+// and a junction row whose unit is not the accommodation the row names — a room pointing at another
+// room (I2). The sync never writes either; only a hand edit can.
+export const REPAIR_CHECKS = [
+  {
+    name: 'I1 no-null-unit',
+    sql: `select x.tenant_id, x.id from public.guest_reservations x
+      join public.reservation_accommodations j on j.reservation_id = x.id and j.position = 0
+      where ${TENANT} and x.mphb_accommodation_id is distinct from j.mphb_accommodation_id`,
+  },
+  {
+    name: 'I2 junction-complete',
+    sql: `select x.tenant_id, x.id from public.reservation_accommodations x
+      left join hotels.accommodation_units u on u.id = x.accommodation_unit_id
+      where ${TENANT} and (u.id is null or u.tenant_id <> x.tenant_id or u.mphb_accommodation_id <> x.mphb_accommodation_id)`,
+  },
+];
+
+/**
+ * The MotoPress ids behind each failing invariant of one tenant (the monitor's checks and REPAIR_CHECKS):
+ * whatever row an invariant names — reservation, junction row, calendar block, unit or type — is traced
+ * to the booking, accommodation or accommodation type it stands for.
+ * @param {object} db
+ * @param {string} tenantId
+ * @returns {Promise<Array<{name: string, bookings: number[], units: number[], types: number[]}>>} only
+ *   invariants with offending rows, ids ascending
+ */
+export async function offendingIdsByInvariant(db, tenantId) {
+  const byName = new Map();
+  for (const check of [...INVARIANTS, ...REPAIR_CHECKS]) {
+    const rows = await db.query(`with o as (${check.sql})
+      select 'booking' as kind, r.external_booking_id::text as ref from o join public.guest_reservations r on r.id = o.id
+      union select 'booking', j.external_booking_id::text from o join public.reservation_accommodations j on j.id = o.id
+      union select 'booking', b.external_booking_id::text from o join public.calendar_blocks b on b.id = o.id
+      union select 'unit', u.mphb_accommodation_id::text from o join hotels.accommodation_units u on u.id = o.id
+      union select 'type', t.mphb_type_id::text from o join hotels.accommodation_types t on t.id = o.id`, [tenantId]);
+    if (rows.length === 0) continue;
+    if (!byName.has(check.name)) byName.set(check.name, { name: check.name, bookings: new Set(), units: new Set(), types: new Set() });
+    const entry = byName.get(check.name);
+    for (const r of rows) entry[`${r.kind}s`].add(Number(r.ref));
+  }
+  const sorted = (set) => [...set].sort((a, b) => a - b);
+  return [...byName.values()].map((e) => ({ name: e.name, bookings: sorted(e.bookings), units: sorted(e.units), types: sorted(e.types) }));
+}

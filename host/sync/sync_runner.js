@@ -4,12 +4,12 @@
 // hands bytes to the core and applies its plans.
 import { randomUUID } from 'node:crypto';
 
+import { pagesAsJson } from '../motopress/pages_json.js';
 import { markBookingsGone, writeAccommodationsPlan, writeBookingsPagePlan, writeResolvedUnits } from './plan_writer.js';
 import { loadStoredAccommodations, loadStoredBookings } from './stored_state.js';
 import { SyncError } from './sync_errors.js';
 import { acquireTenantLock, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
 
-const utf8 = new TextEncoder();
 const LEASE_RENEW_MS = 60_000; // well within the 600 s lease (tenant_lock.js)
 
 // Client errors already name the tenant; say it once.
@@ -34,20 +34,6 @@ function locateInPage(diagnostic, page, bytes) {
     } catch { /* the page did not parse: the path says where */ }
   }
   return { ...diagnostic, page, booking_id: bookingId ?? null };
-}
-
-// The pages of a collection as one JSON array of pages, without re-serialising them.
-function pagesAsJson(bodies) {
-  const parts = [utf8.encode('[')];
-  bodies.forEach((b, i) => parts.push(...(i > 0 ? [utf8.encode(','), b] : [b])));
-  parts.push(utf8.encode(']'));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 function emptyCounts() {

@@ -183,6 +183,24 @@ export class MphbCore {
     return this.#call((a) => this.module.guestAccess(a.ptr, a.len, now), stay);
   }
 
+  /**
+   * Adoption of a database the old sync wrote: every legacy row classified with the defect classes of
+   * shared/legacy/README.md and what adoption does with it, against the upstream truth.
+   * @param {object} input
+   * @param {string} input.tenantId  @param {string} input.now
+   * @param {string|Uint8Array|object} input.legacy `{reservations, junction, units}` as host/adoption/legacy_reader.js reads them
+   * @param {string|Uint8Array|object[]} input.accommodations all upstream /accommodations records (a page or pages)
+   * @param {string|Uint8Array|object[]} input.bookings all upstream /bookings records (a page or pages)
+   * @param {Array<{id, status, body}>} [input.confirmations] GET /bookings/{id} of legacy bookings the list lacked
+   * @returns {{legacy_rows, legacy_units, missing_bookings, carry, unplaced_platform_data, classes, outcomes,
+   *   confirm: number[], warnings, errors}} `confirm` lists booking ids to look up before the plan is final
+   */
+  planLegacyAdoption({ tenantId, now, legacy, accommodations, bookings, confirmations = [] }) {
+    if (typeof tenantId !== 'string' || typeof now !== 'string') throw new TypeError('tenantId and now must be strings');
+    return this.#call((a, b, c, d) => this.module.planLegacyAdoption(tenantId, now, a.ptr, a.len, b.ptr, b.len, c.ptr, c.len, d.ptr, d.len),
+      legacy, accommodations, bookings, confirmations);
+  }
+
   // Writes each input into wasm memory, calls, decodes the one result buffer, frees the inputs.
   #call(fn, ...inputs) {
     const buffers = [];

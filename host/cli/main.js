@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { SchemaConflictError } from '../db/schema_guard.js';
+import { registerAdoptCommand } from './adopt_command.js';
 import { registerDemoCommand } from './demo_command.js';
 import { registerGuestCommand } from './guest_command.js';
 import { registerPlanCommand } from './plan_command.js';
@@ -32,6 +33,7 @@ registerMonitorCommand(program);
 registerServeCommand(program);
 registerTokenCommand(program);
 registerGuestCommand(program);
+registerAdoptCommand(program);
 registerRepairCommand(program);
 
 try {

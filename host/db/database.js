@@ -17,7 +17,14 @@ import { applyMigrations } from './migrations.js';
 export async function openDatabase(options = {}) {
   const url = 'url' in options ? options.url : process.env.DATABASE_URL;
   const db = url ? await openPostgres(url) : await openPglite(options.dataDir ?? resolve(process.env.MPHB_DATA_DIR || '.mphb-data', 'pglite'));
-  if (options.migrate !== false) await applyMigrations(db);
+  if (options.migrate !== false) {
+    try {
+      await applyMigrations(db);
+    } catch (error) {
+      await db.close().catch(() => {}); // a refused database leaves nothing open behind it
+      throw error;
+    }
+  }
   return db;
 }
 
@@ -28,6 +35,8 @@ async function openPostgres(url) {
   const wrap = (runner) => ({
     query: (text, params = []) => runner.unsafe(text, params),
     exec: (text) => runner.unsafe(text),
+    // Inside a transaction: postgres.js's own savepoints (it refuses a hand-written SAVEPOINT's error path).
+    ...(runner.savepoint ? { savepoint: (fn) => runner.savepoint((sp) => fn(wrap(sp))) } : {}),
   });
   return {
     kind: 'postgres',
@@ -59,3 +68,33 @@ export function wrapPglite(pg, dataDir = 'memory://') {
     pglite: pg,
   };
 }
+
+/**
+ * A database handle whose transaction() is a savepoint of the open transaction `tx`: code written for a
+ * database (runSync, addTenant) runs inside one outer transaction, so all of it commits or none does.
+ * Nested transactions must not run concurrently (runSync writes one page at a time).
+ */
+export function withinTransaction(tx, kind) {
+  let depth = 0;
+  const handle = {
+    kind,
+    query: (text, params) => tx.query(text, params),
+    exec: (text) => tx.exec(text),
+    async transaction(fn) {
+      if (tx.savepoint) return tx.savepoint((sp) => fn(withinTransaction(sp, kind)));
+      const name = `mphb_sp_${(depth += 1)}`;
+      await tx.query(`savepoint ${name}`);
+      try {
+        const result = await fn(handle);
+        await tx.query(`release savepoint ${name}`);
+        return result;
+      } catch (error) {
+        await tx.query(`rollback to savepoint ${name}`).catch(() => {});
+        throw error;
+      }
+    },
+    close: async () => {},
+  };
+  return handle;
+}
+

@@ -52,7 +52,7 @@ export async function resolveTenant(db, ref) {
 }
 
 // Children before parents: the composite (tenant_id, id) foreign keys do not cascade across tables.
-const TENANT_TABLES = ['public.reservation_accommodations', 'public.guest_reservations', 'public.calendar_blocks',
+const TENANT_TABLES = ['public.legacy_reservation_map', 'public.reservation_accommodations', 'public.guest_reservations', 'public.calendar_blocks',
   'hotels.accommodation_units', 'hotels.accommodation_types', 'public.sync_locks', 'public.sync_runs',
   'public.staff_tokens', 'public.stream_tickets', 'public.integration_configs', 'public.tenant_registry'];
 

@@ -13,6 +13,7 @@
 #include "../src/core_version.hpp"
 #include "../src/guest_login.hpp"
 #include "../src/guest_stay.hpp"
+#include "../src/legacy_adoption.hpp"
 #include "../src/offline_plan.hpp"
 #include "../src/stay_answer.hpp"
 
@@ -85,6 +86,21 @@ emscripten::val guest_access(uintptr_t stay_ptr, double stay_len, std::string no
   return result_view();
 }
 
+// Adoption of an old-sync database: legacy rows against the upstream truth.
+emscripten::val plan_legacy_adoption(std::string tenant_id, std::string now, uintptr_t legacy_ptr, double legacy_len, uintptr_t units_ptr,
+                                     double units_len, uintptr_t bookings_ptr, double bookings_len, uintptr_t confirm_ptr,
+                                     double confirm_len) {
+  mphb::LegacyAdoptionInput input;
+  input.tenant_id = std::move(tenant_id);
+  input.now = std::move(now);
+  input.legacy = input_view(legacy_ptr, static_cast<int64_t>(legacy_len)).value_or("");
+  input.accommodations = input_view(units_ptr, static_cast<int64_t>(units_len)).value_or("");
+  input.bookings = input_view(bookings_ptr, static_cast<int64_t>(bookings_len)).value_or("");
+  input.confirmations = input_view(confirm_ptr, static_cast<int64_t>(confirm_len)).value_or("");
+  g_result = mphb::plan_legacy_adoption_json(input);
+  return result_view();
+}
+
 // The reservations stage as an object the host drives page by page (see bookings_sync_session.hpp).
 class BookingsSync {
  public:
@@ -116,6 +132,7 @@ EMSCRIPTEN_BINDINGS(mphb_core) {
   emscripten::function("guestLoginRequest", &guest_login_request);
   emscripten::function("guestLoginDecision", &guest_login_decision);
   emscripten::function("guestAccess", &guest_access);
+  emscripten::function("planLegacyAdoption", &plan_legacy_adoption);
   emscripten::class_<BookingsSync>("BookingsSync")
       .constructor<std::string, std::string, std::string, std::string, std::string>()
       .function("initErrors", &BookingsSync::initErrors)

@@ -273,7 +273,8 @@ export class BookingsSyncSession {
 
   /**
    * @param {Array<{id: number, status: number, body?: object}>} results GET /accommodations/{id} outcomes
-   * @returns {{accommodation_types, accommodation_units, warnings, errors}} rows to write first
+   * @returns {{accommodation_types, accommodation_units, counts: {units_created, types_created, placeholders}, warnings, errors}}
+   *   rows to write first, and how many of each that creates
    */
   resolveUnits(results) {
     return JSON.parse(this.session.resolveUnits(JSON.stringify(results)));

@@ -25,7 +25,7 @@ function demoEncryptionKey(dataDir) {
   if (process.env.MPHB_ENCRYPTION_KEY) return { key: process.env.MPHB_ENCRYPTION_KEY, generated: null };
   const file = resolve(dataDir, 'demo-encryption.key');
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
   return { key: readFileSync(file, 'utf8').trim(), generated: file };

@@ -2,6 +2,8 @@
 // mphb-sync command line. Exit codes (SPEC §5): 0 ok, 1 problems found or sync failed, 2 usage or input error.
 import { Command, CommanderError } from 'commander';
 
+import { DataDirError } from '../db/data_dir.js';
+import { isPostgresSocketRace } from '../db/database_faults.js';
 import { SchemaConflictError } from '../db/schema_guard.js';
 import { registerAdoptCommand } from './adopt_command.js';
 import { registerDemoCommand } from './demo_command.js';
@@ -15,6 +17,9 @@ import { registerTenantCommand } from './tenant_command.js';
 import { registerServeCommand } from './serve_command.js';
 import { registerTokenCommand } from './token_command.js';
 import { EXIT_USAGE } from './exit_codes.js';
+
+// Everything this process writes (the embedded database, the demo key) is its owner's alone.
+process.umask(0o077);
 
 const program = new Command();
 program
@@ -36,6 +41,19 @@ registerGuestCommand(program);
 registerAdoptCommand(program);
 registerRepairCommand(program);
 
+// The last line of defence: a fault no command turned into a value (a database connection dying inside a
+// driver callback) still ends as a named error and an exit code, never a stack trace or a hang.
+const lastResort = (error) => {
+  process.stderr.write(`mphb-sync: ${error?.code ? `${error.code}: ` : ''}${error?.message ?? error}\n`);
+  process.exit(1);
+};
+process.on('uncaughtException', (error) => {
+  // The driver's known close race: the query it concerned has already failed as CONNECTION_CLOSED.
+  if (isPostgresSocketRace(error)) return;
+  lastResort(error);
+});
+process.on('unhandledRejection', (e) => { if (process.env.MPHB_DEBUG_STACK) process.stderr.write(String(e?.stack)); lastResort(e); });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
@@ -45,6 +63,6 @@ try {
   } else {
     process.stderr.write(`mphb-sync: ${error.message}\n`);
     // Tables of another shape where ours belong (an older sync's): nothing was changed, exit 2.
-    process.exitCode = error instanceof SchemaConflictError ? EXIT_USAGE : 1;
+    process.exitCode = error instanceof SchemaConflictError || error instanceof DataDirError ? EXIT_USAGE : 1;
   }
 }

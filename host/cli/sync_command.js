@@ -55,22 +55,32 @@ export async function runSyncCommand(opts, kind, io = process) {
         io.stderr.write(`mphb-sync ${kind}: ${error.message}\n`);
         return EXIT_USAGE;
       }
-      throw error;
+      // The database failed before the run began: still a value, on --json too.
+      if (opts.json) io.stdout.write(`${JSON.stringify({ tenant: opts.tenant, kind, status: 'failed', run_id: null, code: 'database_error', message: error.message, counts: null })}\n`);
+      io.stderr.write(`mphb-sync ${kind}: database_error: ${error.message}\n`);
+      return EXIT_PROBLEMS;
     }
     // Progress goes to stderr (plain lines when not a terminal), so --json output on stdout stays clean.
     const printer = progressPrinter(io.stderr);
+    // SIGTERM / SIGINT: finish the current page, record the run as interrupted, release the lock, exit 1.
+    const stop = new AbortController();
+    const onSignal = (name) => () => stop.abort(`${name} was received`);
+    const handlers = [['SIGTERM', onSignal('SIGTERM')], ['SIGINT', onSignal('SIGINT')]];
+    for (const [name, fn] of handlers) process.once(name, fn);
     try {
-      const result = await runSync({ db, core: await core(), tenant, client, kind, onEvent: (e) => printer.event(e) });
+      const result = await runSync({ db, core: await core(), tenant, client, kind, signal: stop.signal, onEvent: (e) => printer.event(e) });
       printer.stop();
       const summary = { tenant: tenant.slug, tenant_id: tenant.tenant_id, kind, status: result.status, run_id: result.runId, counts: result.counts, warnings: result.warnings.length };
       io.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${kind} ${tenant.slug}: ${formatCounts(result.counts, kind)}\n`);
       return EXIT_OK;
-    } catch (error) {
+    } catch (caught) {
       printer.stop();
-      if (!(error instanceof SyncError)) throw error;
+      const error = caught instanceof SyncError ? caught : new SyncError('database_error', `tenant ${tenant.slug}: ${caught.message}`, { cause: caught.code });
       if (opts.json) io.stdout.write(`${JSON.stringify({ tenant: tenant.slug, kind, status: 'failed', run_id: error.runId ?? null, code: error.code, message: error.message, counts: error.counts ?? null })}\n`);
       io.stderr.write(`mphb-sync ${kind}: ${error.code}: ${error.message}\n`);
       return EXIT_PROBLEMS;
+    } finally {
+      for (const [name, fn] of handlers) process.removeListener(name, fn);
     }
   });
 }
@@ -93,7 +103,7 @@ export function registerSyncCommands(program) {
       .requiredOption('--tenant <tenant>', 'slug or UUID')
       .option('--concurrency <n>', 'MotoPress pages in flight at once (default 4)', (v) => Number(v))
       .option('--json', 'print a final machine-readable summary')
-      .addHelpText('after', '\nNeeds MPHB_ENCRYPTION_KEY. Exit: 0 synced, 1 the sync failed (code and message printed), 2 unknown tenant or no key.')
+      .addHelpText('after', '\nNeeds MPHB_ENCRYPTION_KEY. SIGTERM/SIGINT finish the current page and record the run as interrupted. Exit: 0 synced, 1 the sync failed or was interrupted (code and message printed), 2 unknown tenant or no key.')
       .action(async (opts) => { process.exitCode = await runSyncCommand(opts, kind); });
   }
 }

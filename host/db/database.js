@@ -5,10 +5,16 @@
 //   db.query(sql, params)          → rows (objects)
 //   db.transaction(async (tx) => { await tx.query(…) })   all or nothing
 //   db.close()
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+
+import { ensurePrivateDataDir, tighten } from './data_dir.js';
 
 import { applyMigrations } from './migrations.js';
+
+// Every write transaction has a statement timeout (MPHB_STATEMENT_TIMEOUT_MS, default 120 s): a stuck
+// statement ends as database_error instead of holding the tenant's lock forever.
+const STATEMENT_TIMEOUT_MS = Math.max(1000, Number(process.env.MPHB_STATEMENT_TIMEOUT_MS) || 120_000);
+const STATEMENT_TIMEOUT_SQL = `set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`;
 
 /**
  * @param {{url?: string, dataDir?: string, migrate?: boolean}} [options] url defaults to DATABASE_URL;
@@ -41,16 +47,21 @@ async function openPostgres(url) {
   return {
     kind: 'postgres',
     ...wrap(sql),
-    transaction: (fn) => sql.begin((tx) => fn(wrap(tx))),
+    transaction: (fn) => sql.begin(async (tx) => {
+      await tx.unsafe(STATEMENT_TIMEOUT_SQL);
+      return fn(wrap(tx));
+    }),
     close: () => sql.end({ timeout: 5 }),
   };
 }
 
 async function openPglite(dataDir) {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (dataDir !== 'memory://') await mkdir(dataDir, { recursive: true });
+  if (dataDir !== 'memory://') await ensurePrivateDataDir(dataDir, { parents: [dirname(dataDir)] });
   const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
-  return wrapPglite(pg, dataDir);
+  const db = wrapPglite(pg, dataDir);
+  if (dataDir === 'memory://') return db;
+  return { ...db, close: async () => { await pg.close(); await tighten(dataDir).catch(() => {}); } };
 }
 
 /** The database interface over an open PGlite instance (e.g. a clone of a migrated template in tests). */
@@ -63,7 +74,10 @@ export function wrapPglite(pg, dataDir = 'memory://') {
     kind: 'pglite',
     dataDir,
     ...wrap(pg),
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) => pg.transaction(async (tx) => {
+      await tx.exec(STATEMENT_TIMEOUT_SQL);
+      return fn(wrap(tx));
+    }),
     close: () => pg.close(),
     pglite: pg,
   };

@@ -18,7 +18,7 @@ const HINTS = {
   rate_limited: 'the site is rate-limiting requests; try again later',
   malformed_response: 'the site answered with a broken JSON body (often a PHP notice printed before the JSON)',
   insecure_site: 'plain http sites need the explicit opt-in (and are then signed with OAuth 1.0a)',
-  private_address: 'the site is on a private or link-local address',
+  private_address: 'the site is on a private, link-local or otherwise non-public address',
   invalid_site_url: 'the site URL is not valid',
   bad_request: 'the site rejected the request as invalid',
   http_error: 'the site answered with an unexpected status',

@@ -2,6 +2,10 @@
 // whole body while counting bytes (a body cut short of its Content-Length is reported as truncated, not
 // as a parse error of half a page), never follow redirects (a signed request must not be replayed to
 // another URL), and turn thrown errors into a described failure instead of an exception.
+//
+// `createNodeFetch` is the client's transport on Node: node:http(s) with the site policy's `lookup` on the
+// sockets (site_url_policy.js createSiteLookup), so the address a name resolves to is checked at the moment
+// the connection is made — the global fetch (undici) offers no lookup hook without the undici package.
 
 const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|ERR_OSSL_|HOSTNAME_MISMATCH)/;
 
@@ -98,6 +102,8 @@ function concat(chunks, size) {
 /** A thrown fetch error as {code, cause}; never includes request headers. */
 export function describeFailure(error, { phase = 'connect', timeoutMs, aborted = false, timedOut = false, durationMs = 0 } = {}) {
   const base = { kind: 'failure', error, durationMs };
+  const refusal = policyRefusal(error);
+  if (refusal) return { ...base, code: refusal.failureCode, cause: refusal.message };
   if (aborted) return { ...base, code: 'aborted', cause: 'cancelled by the caller' };
   if (timedOut || error?.name === 'TimeoutError') {
     return { ...base, code: 'timeout', cause: `timed out after ${timeoutMs} ms${phase === 'body' ? ' (while reading the body)' : ''}` };
@@ -110,6 +116,12 @@ export function describeFailure(error, { phase = 'connect', timeoutMs, aborted =
   }
   const text = NETWORK_CAUSES[code] ?? innermostMessage(error) ?? 'network error';
   return { ...base, code: 'network', cause: code ? `${text} (${code})` : text };
+}
+
+// A connect-time policy refusal (a SiteAddressError from the lookup) carries the failure code to report.
+function policyRefusal(error) {
+  for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) if (typeof e.failureCode === 'string') return e;
+  return null;
 }
 
 function errorCode(error) {
@@ -127,4 +139,85 @@ function innermostMessage(error) {
   let message = null;
   for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) if (typeof e.message === 'string' && e.message) message = e.message;
   return message;
+}
+
+/**
+ * A fetch-shaped GET over node:http / node:https whose sockets resolve names with `lookup` (one keep-alive
+ * agent per scheme and per instance: a pooled socket is only ever one this lookup approved). Redirects are
+ * not followed; gzip / deflate / br bodies are decoded, as fetch does. Resolves with a Response-like
+ * `{status, statusText, ok, url, headers: Headers, body: ReadableStream<Uint8Array>|null}`; rejects with the
+ * socket's error (its `code`: ECONNREFUSED, ENOTFOUND, a TLS code, or a policy refusal's `failureCode`).
+ * @param {{lookup?: Function}} [o]
+ * @returns {(url: string|URL, init?: {method?: string, headers?: Record<string, string>, signal?: AbortSignal}) => Promise<object>}
+ */
+export function createNodeFetch({ lookup } = {}) {
+  const agents = {};
+  return async function nodeFetch(input, init = {}) {
+    const url = new URL(String(input));
+    const secure = url.protocol === 'https:';
+    if (!secure && url.protocol !== 'http:') throw new TypeError(`unsupported protocol ${url.protocol}`);
+    const [{ request, Agent }, zlib, { pipeline }] = await Promise.all([
+      import(secure ? 'node:https' : 'node:http'), import('node:zlib'), import('node:stream'),
+    ]);
+    const agent = (agents[url.protocol] ??= new Agent({ keepAlive: true, ...(lookup ? { lookup } : {}) }));
+    const headers = { ...(init.headers ?? {}) };
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'accept-encoding')) headers['Accept-Encoding'] = 'gzip, deflate, br';
+    const signal = init.signal;
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const req = request({
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port || undefined,
+        path: `${url.pathname}${url.search}`,
+        method: init.method ?? 'GET',
+        headers,
+        agent,
+        signal,
+      });
+      req.on('error', reject); // after the response, errors reach the body stream
+      req.on('response', (res) => {
+        const status = res.statusCode;
+        const responseHeaders = new Headers();
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+          try {
+            responseHeaders.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+          } catch {
+            // a header value fetch would refuse: left out
+          }
+        }
+        const nullBody = init.method === 'HEAD' || status === 204 || status === 205 || status === 304;
+        let source = res;
+        const decoder = nullBody ? null : bodyDecoder(zlib, responseHeaders.get('content-encoding'));
+        if (decoder) {
+          source = decoder;
+          pipeline(res, decoder, () => {}); // an error in either destroys both; the reader sees it
+        }
+        const iterator = source[Symbol.asyncIterator]();
+        const body = nullBody ? null : new ReadableStream({
+          async pull(controller) {
+            const { done, value } = await iterator.next();
+            if (done) controller.close();
+            else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+          },
+          cancel() {
+            res.destroy();
+            decoder?.destroy();
+          },
+        });
+        if (nullBody) res.resume();
+        resolve({ status, statusText: res.statusMessage ?? '', ok: status >= 200 && status < 300, url: url.href, headers: responseHeaders, body, redirected: false });
+      });
+      req.end();
+    });
+  };
+}
+
+function bodyDecoder(zlib, encoding) {
+  const e = (encoding ?? '').trim().toLowerCase();
+  const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  if (e === 'gzip' || e === 'x-gzip') return zlib.createGunzip(lenient);
+  if (e === 'deflate') return zlib.createInflate(lenient);
+  if (e === 'br') return zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+  return null;
 }

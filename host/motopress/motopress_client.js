@@ -11,10 +11,12 @@ import { credentialFailure } from './credential_check.js';
 import { MotoPressError } from './motopress_error.js';
 import { streamPages } from './page_fetcher.js';
 import { queryPairs } from './query_string.js';
+import { createNodeFetch } from './http_exchange.js';
 import { createRequestRunner, DEFAULT_USER_AGENT } from './request_runner.js';
 import { createRequestSigner } from './request_signer.js';
 import { createRetryPolicy, defaultSleep } from './retry_policy.js';
-import { checkSitePolicy, parseSiteUrl } from './site_url.js';
+import { parseSiteUrl } from './site_url.js';
+import { checkSite, createSiteLookup, systemResolve } from '../tenants/site_url_policy.js';
 
 export { MotoPressError, ERROR_CODES } from './motopress_error.js';
 export { DEFAULT_USER_AGENT } from './request_runner.js';
@@ -36,7 +38,11 @@ const COLLECTION_NAME = /^[a-z][a-z_]*$/;
  * @param {number} [options.maxRetryAfterMs=60000] Retry-After honoured up to this
  * @param {() => number} [options.random=Math.random] jitter source
  * @param {(ms: number) => Promise<void>} [options.sleep]
- * @param {typeof fetch} [options.fetch=globalThis.fetch]
+ * @param {typeof fetch} [options.fetch] a replacement transport (tests). Without it, on Node, requests go through
+ *   node:http(s) with the site policy's lookup on every socket (see "Addresses" below); elsewhere (Deno, the
+ *   Supabase Edge Runtime) through globalThis.fetch
+ * @param {(hostname: string) => Promise<string[]>} [options.resolve] replaces the system resolver for the
+ *   policy check and the connect-time lookup (tests point `hotel.test` anywhere without DNS)
  * @param {(info: object) => void} [options.onRequest] {event: 'start'|'end', tenant, method, endpoint, path, attempt,
  *   status?, bytes?, durationMs?, error?, wpCode?, cause?, retryInMs?} — never credentials
  * @param {'auto'|'basic'|'oauth1'} [options.auth='auto'] auto: Basic over https, OAuth 1.0a over http
@@ -44,14 +50,27 @@ const COLLECTION_NAME = /^[a-z][a-z_]*$/;
  *   as stored in integration_configs.allow_insecure_http; `allowHttp` is accepted as an alias)
  * @param {boolean} [options.allowPrivateNetwork=false] allow private / link-local addresses (local development)
  * @param {string} [options.userAgent]
+ *
+ * Addresses (SPEC §7, host/tenants/site_url_policy.js): before the first request the site is checked once —
+ * scheme, a literal address, and every address its name resolves to then (a refusal: `attempts: 0`). On
+ * Node the default transport also checks at connect time: every socket resolves the name through the
+ * policy's lookup, which refuses the connection (code `private_address`, not retried) when the name now
+ * resolves to a refused address — the address checked is the address connected to, so a name that
+ * re-resolves (DNS rebinding) between the check and the request cannot reach a private address. Limit: in
+ * edge runtimes (Deno / Supabase Edge Functions) fetch offers no lookup hook, so only the check before the
+ * first request applies and fetch resolves the name again; a replacement `fetch` is likewise unchecked at
+ * connect time. `client.addressCheck` says which applies: 'connect' or 'preflight'.
  */
 export function createMotoPressClient(options) {
   const {
     siteUrl, consumerKey, consumerSecret, concurrency = 4, timeoutMs = 30_000, retries = 4, backoffMs = 500,
-    maxBackoffMs, maxRetryAfterMs, random = Math.random, sleep = defaultSleep, fetch = globalThis.fetch, onRequest,
-    auth = 'auto', allowInsecureHttp, allowHttp, allowPrivateNetwork = false, userAgent = DEFAULT_USER_AGENT,
+    maxBackoffMs, maxRetryAfterMs, random = Math.random, sleep = defaultSleep, fetch: replacementFetch, onRequest,
+    auth = 'auto', allowInsecureHttp, allowHttp, allowPrivateNetwork = false, userAgent = DEFAULT_USER_AGENT, resolve,
   } = options ?? {};
   const httpOptIn = Boolean(allowInsecureHttp ?? allowHttp);
+  const addressCheck = replacementFetch === undefined && canUseNodeLookup() ? 'connect' : 'preflight';
+  const fetch = replacementFetch
+    ?? (addressCheck === 'connect' ? createNodeFetch({ lookup: createSiteLookup({ allowPrivateNetwork: Boolean(allowPrivateNetwork), resolve }) }) : globalThis.fetch);
   const tenantName = options?.tenant;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError('concurrency must be an integer ≥ 1');
   if (!(timeoutMs > 0)) throw new TypeError('timeoutMs must be > 0');
@@ -66,7 +85,7 @@ export function createMotoPressClient(options) {
   let policyCheck = null;
   const preflight = async (label) => {
     if (!site.ok) throw new MotoPressError({ code: 'invalid_site_url', tenant, endpoint: label, cause: site.message, attempts: 0 });
-    policyCheck ??= checkSitePolicy(site, { allowHttp: httpOptIn, allowPrivateNetwork });
+    policyCheck ??= checkSite(site, { allowInsecureHttp: httpOptIn, allowPrivateNetwork: Boolean(allowPrivateNetwork), resolve: resolve ?? systemResolve });
     const verdict = await policyCheck;
     if (!verdict.ok) throw new MotoPressError({ code: verdict.code, tenant, endpoint: label, cause: verdict.message, attempts: 0 });
   };
@@ -140,11 +159,19 @@ export function createMotoPressClient(options) {
     siteUrl: site.ok ? site.siteUrl : null,
     apiBase: site.ok ? site.apiBase : null,
     auth: signer.scheme,
+    addressCheck,
     getCollection,
     streamCollection,
     getOne,
     checkCredentials,
   };
+}
+
+// node:http(s) with a socket `lookup` — Node itself; not Deno or Bun, whose node:http compatibility layers
+// may ignore the option (a check that silently does nothing is worse than none).
+function canUseNodeLookup() {
+  return typeof globalThis.Deno === 'undefined' && typeof globalThis.Bun === 'undefined'
+    && typeof process !== 'undefined' && process.release?.name === 'node';
 }
 
 function checkCollection(collection) {

@@ -4,13 +4,13 @@
 // hands bytes to the core and applies its plans.
 import { randomUUID } from 'node:crypto';
 
+import { withTransientRetry } from '../db/database_faults.js';
 import { pagesAsJson } from '../motopress/pages_json.js';
 import { markBookingsGone, writeAccommodationsPlan, writeBookingsPagePlan, writeResolvedUnits } from './plan_writer.js';
 import { loadStoredAccommodations, loadStoredBookings } from './stored_state.js';
 import { SyncError } from './sync_errors.js';
-import { acquireTenantLock, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
+import { LEASE_RENEW_MS, acquireTenantLock, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
 
-const LEASE_RENEW_MS = 60_000; // well within the 600 s lease (tenant_lock.js)
 
 // Client errors already name the tenant; say it once.
 function withoutTenant(message, slug) {
@@ -63,8 +63,11 @@ function emptyCounts() {
 export async function runSync({ db, core, tenant, client, kind = 'sync-all', clock = () => new Date(), onEvent = () => {}, runId = randomUUID(), signal }) {
   const tenantId = tenant.tenant_id;
   // `stage` is a stage name (SSE events carry it); `where` says where in it the run stopped.
+  // The signal's reason says why (a departed SSE client, SIGTERM); never inside a page.
   const stopIfAsked = (stage, where) => {
-    if (signal?.aborted) throw new SyncError('interrupted', `tenant ${tenant.slug}: stopped ${where} because the client went away; the next run completes the work`, { stage });
+    if (!signal?.aborted) return;
+    const why = typeof signal.reason === 'string' ? signal.reason : 'the client went away';
+    throw new SyncError('interrupted', `tenant ${tenant.slug}: stopped ${where} because ${why}; the next run completes the work`, { stage });
   };
   const now = clock().toISOString();
   const counts = emptyCounts();
@@ -78,7 +81,15 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     }
   };
 
-  if (!(await acquireTenantLock(db, tenantId, runId))) {
+  let acquired;
+  try {
+    acquired = await acquireTenantLock(db, tenantId, runId);
+  } catch (error) {
+    const failure = new SyncError('database_error', `tenant ${tenant.slug}: could not take the tenant's lock: ${error.message}`, { cause: error.code });
+    emit({ type: 'error', stage: 'sync', message: failure.message, code: failure.code });
+    throw failure;
+  }
+  if (!acquired) {
     throw new SyncError('already_running', `tenant ${tenant.slug}: a sync is already running; try again when it has finished`);
   }
   let session = null;
@@ -148,13 +159,18 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
                 throw new SyncError('unresolved_units', `tenant ${tenant.slug}: ${resolved.errors[0].message}`, { stage: 'reservations', errors: resolved.errors });
               }
               await db.transaction((tx) => writeResolvedUnits(tx, tenantId, resolved));
-              counts.placeholders += resolved.accommodation_units.filter((u) => u.is_placeholder).length
-                + resolved.accommodation_types.filter((t) => t.is_placeholder).length;
+              // The core counts what it decided to write; a unit fetched by id is a unit created.
+              counts.units_created += resolved.counts.units_created;
+              counts.types_created += resolved.counts.types_created;
+              counts.placeholders += resolved.counts.placeholders;
               warn(resolved.warnings, 'reservations');
               plan = session.planPage(bytes);
               if (plan.unknown_units.length > 0) throw new SyncError('unresolved_units', `tenant ${tenant.slug}: units still unknown after fetching them`);
             }
-            await db.transaction((tx) => writeBookingsPagePlan(tx, tenantId, plan));
+            // A page is one transaction: a transient fault (connection lost, serialization) is retried whole.
+            await withTransientRetry(() => db.transaction((tx) => writeBookingsPagePlan(tx, tenantId, plan)), {
+              onRetry: (error) => warn([{ code: 'database_retry', path: `page ${page}`, message: `page ${page} written again after ${error.code}: ${error.message}`, tenant_id: tenantId }], 'reservations'),
+            });
             counts.created += plan.counts.created;
             counts.updated += plan.counts.updated;
             counts.unchanged += plan.counts.unchanged;

@@ -212,11 +212,11 @@ describe.each(databaseKinds())('sync-all scenarios on %s', (kind) => {
       expect(run.counts).toMatchObject({
         created: db.reservations + db.blocks, updated: 0, unchanged: 0, blocks: db.blocks, cancelled: db.cancelled,
         placeholders: db.placeholders, warnings: run.warnings.length,
-        units_created: site().list('accommodations').filter((e) => e.meta.post_status !== 'trash').length,
+        // Units a booking names that the list does not show (trashed upstream) were fetched one by one: counted too.
+        units_created: db.units,
         types_created: site().list('accommodation_types').filter((e) => e.meta.post_status !== 'trash').length,
       });
-      // Units a booking names that the list does not show (trashed upstream) were fetched one by one.
-      expect(db.units).toBeGreaterThanOrEqual(run.counts.units_created);
+      expect(db.units).toBeGreaterThanOrEqual(site().list('accommodations').filter((e) => e.meta.post_status !== 'trash').length);
       expect(db.types).toBe(run.counts.types_created);
       expect(db.cancelled).toBeGreaterThan(0);
     });

@@ -211,6 +211,13 @@ std::string BookingsSyncSession::resolve_units(std::string_view results) {
   }
   const auto& init = init_diagnostics_.errors();
   for (const auto& d : init) diagnostics.error(d.code, d.path, d.message);
+  // Every unit and type here is new to the database (it was unknown to the session): counted as created,
+  // so a run's counts equal what its stages wrote.
+  int64_t placeholder_units = 0, placeholder_types = 0;
+  for (const auto& u : plan["accommodation_units"]) placeholder_units += u["is_placeholder"].get<bool>() ? 1 : 0;
+  for (const auto& t : plan["accommodation_types"]) placeholder_types += t["is_placeholder"].get<bool>() ? 1 : 0;
+  plan["counts"] = {{"units_created", plan["accommodation_units"].size()}, {"types_created", plan["accommodation_types"].size()},
+                    {"placeholders", placeholder_units + placeholder_types}};
   plan["warnings"] = diagnostics_json(diagnostics.warnings(), tenant_.tenant_id);
   plan["errors"] = diagnostics_json(diagnostics.errors(), tenant_.tenant_id);
   return dump_plan(plan);

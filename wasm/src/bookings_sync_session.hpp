@@ -38,8 +38,9 @@ class BookingsSyncSession {
   std::string plan_page(std::string_view bytes);
 
   // results: [{"id": <unit id>, "status": <HTTP status>, "body": <JSON or null>}, …] for the units
-  // plan_page asked for. → {accommodation_types, accommodation_units, warnings, errors}: rows to write
-  // (each with content_hash) before planning the page again.
+  // plan_page asked for. → {accommodation_types, accommodation_units, counts: {units_created,
+  // types_created, placeholders}, warnings, errors}: rows to write (each with content_hash) before
+  // planning the page again.
   std::string resolve_units(std::string_view results);
 
   // total: X-WP-Total of the pass. → {complete, seen, total, confirm: [ids to GET /bookings/{id}]}.

@@ -13,8 +13,9 @@ import { applyMigrations } from './migrations.js';
 
 // Every write transaction has a statement timeout (MPHB_STATEMENT_TIMEOUT_MS, default 120 s): a stuck
 // statement ends as database_error instead of holding the tenant's lock forever.
+// A handle's `statementTimeoutMs` property overrides it (tests).
 const STATEMENT_TIMEOUT_MS = Math.max(1000, Number(process.env.MPHB_STATEMENT_TIMEOUT_MS) || 120_000);
-const STATEMENT_TIMEOUT_SQL = `set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`;
+const statementTimeoutSql = (db) => `set local statement_timeout = ${Math.max(100, Math.floor(Number(db.statementTimeoutMs) || STATEMENT_TIMEOUT_MS))}`;
 
 /**
  * @param {{url?: string, dataDir?: string, migrate?: boolean}} [options] url defaults to DATABASE_URL;
@@ -44,15 +45,16 @@ async function openPostgres(url) {
     // Inside a transaction: postgres.js's own savepoints (it refuses a hand-written SAVEPOINT's error path).
     ...(runner.savepoint ? { savepoint: (fn) => runner.savepoint((sp) => fn(wrap(sp))) } : {}),
   });
-  return {
+  const db = {
     kind: 'postgres',
     ...wrap(sql),
     transaction: (fn) => sql.begin(async (tx) => {
-      await tx.unsafe(STATEMENT_TIMEOUT_SQL);
+      await tx.unsafe(statementTimeoutSql(db));
       return fn(wrap(tx));
     }),
     close: () => sql.end({ timeout: 5 }),
   };
+  return db;
 }
 
 async function openPglite(dataDir) {
@@ -61,7 +63,11 @@ async function openPglite(dataDir) {
   const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
   const db = wrapPglite(pg, dataDir);
   if (dataDir === 'memory://') return db;
-  return { ...db, close: async () => { await pg.close(); await tighten(dataDir).catch(() => {}); } };
+  db.close = async () => {
+    await pg.close();
+    await tighten(dataDir).catch(() => {});
+  };
+  return db;
 }
 
 /** The database interface over an open PGlite instance (e.g. a clone of a migrated template in tests). */
@@ -70,17 +76,18 @@ export function wrapPglite(pg, dataDir = 'memory://') {
     query: async (text, params = []) => (await runner.query(text, params)).rows,
     exec: (text) => runner.exec(text),
   });
-  return {
+  const db = {
     kind: 'pglite',
     dataDir,
     ...wrap(pg),
     transaction: (fn) => pg.transaction(async (tx) => {
-      await tx.exec(STATEMENT_TIMEOUT_SQL);
+      await tx.exec(statementTimeoutSql(db));
       return fn(wrap(tx));
     }),
     close: () => pg.close(),
     pglite: pg,
   };
+  return db;
 }
 
 /**

@@ -22,6 +22,7 @@ import { createCipher } from '../tenants/credential_cipher.js';
 import { loadCredentials } from '../tenants/tenant_store.js';
 import { guestTokenKey } from '../guest/guest_tokens.js';
 import { createHttpApp } from './http_app.js';
+import { parseCorsOrigins } from './response_policy.js';
 import { platformJwtVerifier } from './staff_auth.js';
 
 const STAFF_PAGE = new URL('./staff_page.html', import.meta.url);
@@ -46,7 +47,9 @@ const consoleLog = {
  * @param {Record<string, string|undefined>} o.env  the platform's environment: DATABASE_URL (required),
  *   MPHB_ENCRYPTION_KEY (required), MPHB_JWT_SECRET or MPHB_JWKS_URL (optional: accept platform JWTs),
  *   MPHB_GUEST_TOKEN_SECRET (optional: signs guest tokens; default: derived from MPHB_ENCRYPTION_KEY),
- *   MPHB_CLIENT_IP_HEADER (optional: the header the platform's proxy sets with the client address)
+ *   MPHB_JWT_ISSUER / MPHB_JWT_AUDIENCE (optional: the iss / aud platform JWTs must carry),
+ *   MPHB_CLIENT_IP_HEADER (optional: the header the platform's proxy sets with the client address),
+ *   MPHB_CORS_ORIGINS (optional: comma-separated origins allowed to call from a browser; default none)
  * @param {(promise: Promise) => void} [o.waitUntil]  keeps a run alive after the response (none: the run
  *   lives as long as the instance does)
  * @param {string} [o.basePath]  a prefix the platform leaves on the path, removed before routing
@@ -60,7 +63,7 @@ const consoleLog = {
  * @param {number} [o.heartbeatMs]
  * @param {{info: Function, warn: Function, error: Function}} [o.log]  default: JSON lines on the console
  * @param {() => string|Promise<string>} [o.guestPage]  the /my-stay HTML (default: host/http/guest_page.html)
- * @param {() => Date} [o.clock]  "now" of guest logins and tokens (tests)
+ * @param {() => Date} [o.clock]  "now" of guest logins and tokens and of platform JWT checks (tests)
  * @param {{maxFailures, windowSeconds}} [o.loginThrottle]
  * @returns {Hono & {close: () => Promise<void>}} the app; `app.fetch(request)` is the handler, `app.close()`
  *   closes the database it opened (tests; a platform simply drops the instance)
@@ -93,9 +96,15 @@ export function createEdgeApp(o) {
     });
     let jwt;
     try {
-      jwt = platformJwtVerifier({ secret: env.MPHB_JWT_SECRET, jwksUrl: env.MPHB_JWKS_URL });
+      jwt = platformJwtVerifier({ secret: env.MPHB_JWT_SECRET, jwksUrl: env.MPHB_JWKS_URL, issuer: env.MPHB_JWT_ISSUER, audience: env.MPHB_JWT_AUDIENCE });
     } catch {
       throw new EdgeStartError('not_configured', 'MPHB_JWKS_URL is not a valid URL');
+    }
+    let corsOrigins;
+    try {
+      corsOrigins = parseCorsOrigins(env.MPHB_CORS_ORIGINS);
+    } catch (error) {
+      throw new EdgeStartError('not_configured', error.message);
     }
     let tokenKey;
     try {
@@ -133,6 +142,7 @@ export function createEdgeApp(o) {
       clock: o.clock,
       loginThrottle: o.loginThrottle,
       clientIpHeader: env.MPHB_CLIENT_IP_HEADER,
+      corsOrigins,
     });
   }
 

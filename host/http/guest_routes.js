@@ -9,10 +9,12 @@ import { GuestError, askAboutStay, loginGuest, readGuestStay } from '../guest/gu
 import { DEFAULT_LOGIN_THROTTLE } from '../guest/login_throttle.js';
 import { GuestTokenError, guestTokens } from '../guest/guest_tokens.js';
 import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
+import { guestQuery, validQuery } from './input_schemas.js';
+import { setPageSecurityHeaders } from './response_policy.js';
+import { credentialInUrlMessage, findUrlCredential } from './staff_auth.js';
 
 const LOGIN_BODY_BYTES = 4 * 1024;
 const ASK_BODY_BYTES = 8 * 1024;
-const URL_CREDENTIALS = ['token', 'access_token', 'bearer', 'authorization', 'api_key'];
 
 /**
  * The client's address as a platform's proxy reports it: `header` when configured (MPHB_CLIENT_IP_HEADER:
@@ -84,12 +86,20 @@ export function registerGuestRoutes(app, deps) {
     onError: (c) => fail(c, new GuestError(400, 'body_too_large', `the body must be at most ${maxSize} bytes`, { field: 'body' })),
   });
 
+  // Before any guest endpoint: no credential in the URL (any case; tickets are no guest credential either),
+  // and ?tenant_id= through the same schema as the staff endpoints' (400 naming tenant_id). The body is
+  // the core's to check.
+  const guestInput = [
+    async (c, next) => {
+      const name = findUrlCredential(c.req.url);
+      if (name) return fail(c, new GuestError(400, 'credential_in_url', credentialInUrlMessage(name, { tickets: false })));
+      return next();
+    },
+    validQuery(guestQuery),
+  ];
+
   // The guest's token, and the tenant it is for; ?tenant_id= (optional) must be that tenant.
   async function guestFor(c) {
-    const url = new URL(c.req.url);
-    for (const name of URL_CREDENTIALS) {
-      if (url.searchParams.has(name)) throw new GuestError(400, 'credential_in_url', `credentials are never accepted in a URL (${name}=): send Authorization: Bearer`);
-    }
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
     if (!bearer) throw new GuestError(401, 'unauthenticated', 'a guest token is required: Authorization: Bearer <token> from /api/guest/login');
     let claims;
@@ -99,7 +109,7 @@ export function registerGuestRoutes(app, deps) {
       if (error instanceof GuestTokenError) throw new GuestError(401, error.code, error.message);
       throw error;
     }
-    const ref = c.req.query('tenant_id');
+    const ref = c.req.valid('query').tenant_id;
     if (ref) {
       let tenant = null;
       try {
@@ -120,21 +130,21 @@ export function registerGuestRoutes(app, deps) {
     }
   }
 
-  app.post('/api/guest/login', limit(LOGIN_BODY_BYTES), guarded(async (c) => {
+  app.post('/api/guest/login', ...guestInput, limit(LOGIN_BODY_BYTES), guarded(async (c) => {
     const { tokens, pepper } = await guestSecrets();
     const result = await loginGuest({
-      db, core, tokens, pepper, tenantRef: c.req.query('tenant_id'), body: new Uint8Array(await c.req.arrayBuffer()),
+      db, core, tokens, pepper, tenantRef: c.req.valid('query').tenant_id, body: new Uint8Array(await c.req.arrayBuffer()),
       client: clientAddress(c), now: clock(), throttle: loginThrottle,
     });
     return c.json(result);
   }));
 
-  app.get('/api/guest/my-stay', guarded(async (c) => {
+  app.get('/api/guest/my-stay', ...guestInput, guarded(async (c) => {
     const claims = await guestFor(c);
     return c.json(await readGuestStay({ db, core, tenantId: claims.tenant_id, reservationId: claims.reservation_id, now: clock() }));
   }));
 
-  app.post('/api/guest/ask', limit(ASK_BODY_BYTES), guarded(async (c) => {
+  app.post('/api/guest/ask', ...guestInput, limit(ASK_BODY_BYTES), guarded(async (c) => {
     const claims = await guestFor(c);
     const body = await jsonBody(c);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new GuestError(400, 'invalid_body', 'the body must be a JSON object {"question": "…"}', { field: 'body' });
@@ -144,10 +154,7 @@ export function registerGuestRoutes(app, deps) {
   app.get('/my-stay', async (c) => {
     c.header('Cache-Control', 'no-store');
     // The page is self-contained: nothing but its own inline code, its own API, and never inside a frame.
-    c.header('Content-Security-Policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-    c.header('X-Frame-Options', 'DENY');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('X-Content-Type-Options', 'nosniff');
+    setPageSecurityHeaders(c);
     return c.html(deps.guestPage ? await deps.guestPage() : '<!doctype html><title>My stay</title><p>The guest page is missing.</p>');
   });
 }

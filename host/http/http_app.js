@@ -11,9 +11,11 @@ import { SyncError } from '../sync/sync_errors.js';
 import { currentLockHolder } from '../sync/tenant_lock.js';
 import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
 import { registerGuestRoutes } from './guest_routes.js';
+import { invalidParameter, repairQuery, runsQuery, staffQuery, streamQuery, streamTicketQuery, validQuery } from './input_schemas.js';
 import { openApiDocument } from './openapi_document.js';
+import { corsPolicy, noSniff, parseCorsOrigins, setPageSecurityHeaders } from './response_policy.js';
 import { parseLastEventId, RunEventLog } from './run_events.js';
-import { AuthError, assertTenant, authenticateStaff } from './staff_auth.js';
+import { AuthError, assertTenant, authenticateStaff, credentialInUrlMessage, findUrlCredential } from './staff_auth.js';
 import { issueStreamTicket } from './stream_tickets.js';
 
 const BASE = '/api/integrations/motopress';
@@ -23,7 +25,7 @@ const BASE = '/api/integrations/motopress';
  * @param {object} deps.db                       from openDatabase
  * @param {object} deps.core                     a loaded MphbCore
  * @param {(tenant) => Promise<object>} deps.clientFor  a MotoPress client for a tenant (decrypts credentials)
- * @param {Function|null} [deps.jwt]             platformJwtVerifier(...) or null
+ * @param {Function|null} [deps.jwt]             platformJwtVerifier(...) or null; called with {now: clock()}
  * @param {'continue'|'stop'} [deps.onDisconnect='continue']  Node: the run goes on; edge: stop at a page boundary
  * @param {number} [deps.heartbeatMs=10000]      SSE heartbeat interval (SPEC: at least every 15 s)
  * @param {() => string|Promise<string>} [deps.staffPage]  the staff page HTML
@@ -32,7 +34,9 @@ const BASE = '/api/integrations/motopress';
  * @param {Uint8Array|Promise<Uint8Array>|null} [deps.guestTokenKey]  signs guest tokens (guestTokenKey());
  *   without it the guest endpoints answer 503 not_configured
  * @param {() => string|Promise<string>} [deps.guestPage]  the /my-stay HTML
- * @param {() => Date} [deps.clock]  "now" of guest logins, tokens and rate limits
+ * @param {() => Date} [deps.clock]  "now" of guest logins, tokens and rate limits, and of platform JWT checks
+ * @param {string[]|string} [deps.corsOrigins]  origins allowed to call from a browser (MPHB_CORS_ORIGINS:
+ *   an array, or the comma-separated text); default none: no CORS headers, preflights answered 204 without them
  * @param {{maxFailures: number, windowSeconds: number}} [deps.loginThrottle]  failed guest logins allowed per window
  * @param {(c) => string} [deps.clientAddress]  the caller's address for rate limits (default: the platform's headers, else the socket)
  * @param {string} [deps.clientIpHeader]  the header the platform's proxy sets with the client address (MPHB_CLIENT_IP_HEADER)
@@ -40,8 +44,14 @@ const BASE = '/api/integrations/motopress';
 export function createHttpApp(deps) {
   const { db, core, clientFor, jwt = null, onDisconnect = 'continue', heartbeatMs = 10_000, staffPage, waitUntil } = deps;
   const log = deps.log ?? { info() {}, warn() {}, error() {} };
+  const clock = deps.clock ?? (() => new Date());
+  const corsOrigins = Array.isArray(deps.corsOrigins) ? parseCorsOrigins(deps.corsOrigins.join(',')) : parseCorsOrigins(deps.corsOrigins);
   const events = new RunEventLog(db, { onPersistError: (error) => log.error({ err: error.message }, 'could not store a run event') });
   const app = new Hono();
+
+  // Before every route: the CORS policy (preflights end here, 204) and nosniff on every answer.
+  app.use('*', corsPolicy(corsOrigins));
+  app.use('*', noSniff());
 
   app.onError((error, c) => {
     if (error instanceof AuthError) return c.json({ code: error.code, message: error.message }, error.status);
@@ -50,15 +60,33 @@ export function createHttpApp(deps) {
     return c.json({ code: 'internal_error', message: 'the request failed; see the server log' }, 500);
   });
 
-  // Resolves ?tenant_id= (UUID or slug) and the caller's credential for it.
+  // The input of a staff endpoint, checked before anything else runs: first no credential in the URL
+  // (400 credential_in_url; `ticket` only where tickets are accepted), then the query against its schema
+  // (400 missing_tenant / invalid_parameter naming the field). The handler reads c.req.valid('query').
+  const staffInput = (schema, { ticket = false } = {}) => [
+    async (c, next) => {
+      const name = findUrlCredential(c.req.url, { allowTicket: ticket });
+      if (name) return c.json({ code: 'credential_in_url', message: credentialInUrlMessage(name) }, 400);
+      return next();
+    },
+    validQuery(schema),
+  ];
+
+  // Resolves the validated ?tenant_id= (UUID or slug) and the caller's credential for it.
   // The credential first: whether a tenant exists is told only to an authenticated caller.
-  async function staffFor(c, { allowTicket = false } = {}) {
-    const ref = c.req.query('tenant_id');
-    if (!ref) throw new TenantError('missing_tenant', 'tenant_id (UUID or slug) is required');
-    const principal = await authenticateStaff(c.req.raw, { db, jwt, allowTicket });
+  async function staffFor(c, { allowTicket = false, ticketFor = null } = {}) {
+    const ref = c.req.valid('query').tenant_id;
+    const principal = await authenticateStaff(c.req.raw, { db, jwt, now: clock(), allowTicket, ticketFor });
     const tenant = await resolveTenant(db, ref);
     assertTenant(principal, tenant);
     return { tenant, principal };
+  }
+
+  // Whether the run is this tenant's: in memory (a live run of this instance) or in sync_runs.
+  async function tenantHoldsRun(tenant, runId) {
+    if (events.holds(runId, tenant.tenant_id)) return true;
+    const rows = await db.query('select id from public.sync_runs where id = $1 and tenant_id = $2', [runId, tenant.tenant_id]);
+    return rows.length > 0;
   }
 
   async function alreadyRunning(c, tenant) {
@@ -68,20 +96,31 @@ export function createHttpApp(deps) {
   }
 
   registerGuestRoutes(app, {
-    db, core, guestTokenKey: deps.guestTokenKey ?? null, guestPage: deps.guestPage, clock: deps.clock,
+    db, core, guestTokenKey: deps.guestTokenKey ?? null, guestPage: deps.guestPage, clock,
     loginThrottle: deps.loginThrottle, clientAddress: deps.clientAddress, clientIpHeader: deps.clientIpHeader,
   });
 
-  app.get('/', async (c) => c.html(staffPage ? await staffPage() : '<!doctype html><title>mphb-sync</title><p>mphb-sync</p>'));
+  app.get('/', async (c) => {
+    setPageSecurityHeaders(c);
+    return c.html(staffPage ? await staffPage() : '<!doctype html><title>mphb-sync</title><p>mphb-sync</p>');
+  });
   app.get('/api/openapi.json', (c) => c.json(openApiDocument));
 
-  app.post(`${BASE}/stream-ticket`, async (c) => {
+  // A single-use ticket for one SSE URL: ?purpose=sync-all (default; GET …/sync-all) or
+  // ?purpose=events&run_id=R (GET …/runs/R/events, a run of this tenant).
+  app.post(`${BASE}/stream-ticket`, ...staffInput(streamTicketQuery), async (c) => {
+    const { purpose, run_id: runId } = c.req.valid('query');
+    if (purpose === 'events' && !runId) return invalidParameter(c, 'run_id', 'run_id is required for a ticket of purpose events');
+    if (purpose !== 'events' && runId) return invalidParameter(c, 'run_id', `a ticket of purpose ${purpose} names no run: leave run_id out`);
     const { tenant, principal } = await staffFor(c);
-    return c.json(await issueStreamTicket(db, { tenantId: tenant.tenant_id, role: principal.role }));
+    if (runId && !(await tenantHoldsRun(tenant, runId))) {
+      return c.json({ code: 'unknown_run', message: `no run ${runId} for tenant ${tenant.slug}` }, 404);
+    }
+    return c.json(await issueStreamTicket(db, { tenantId: tenant.tenant_id, role: principal.role, purpose, runId: runId ?? null }));
   });
 
   // Accommodations only, answered as JSON.
-  app.post(`${BASE}/sync`, async (c) => {
+  app.post(`${BASE}/sync`, ...staffInput(staffQuery), async (c) => {
     const { tenant } = await staffFor(c);
     const busy = await alreadyRunning(c, tenant);
     if (busy) return busy;
@@ -96,9 +135,16 @@ export function createHttpApp(deps) {
     }
   });
 
-  // Sync All as Server-Sent Events: POST with a bearer (fetch clients), GET with a ticket (EventSource).
-  const syncAll = async (c, allowTicket) => {
-    const { tenant } = await staffFor(c, { allowTicket });
+  // Sync All as Server-Sent Events. Only a POST starts it: POST …/sync-all with a bearer (fetch clients), or
+  // — for EventSource, which can only GET — GET …/sync-all?ticket=K redeeming a ticket of purpose sync-all,
+  // which the staff asked for with POST …/stream-ticket (that POST is the state-changing request; the GET
+  // redeems it once). A GET with a bearer (or anything but such a ticket) starts nothing: 405.
+  const syncAll = async (c, viaGet) => {
+    const { tenant, principal } = await staffFor(c, viaGet ? { allowTicket: true, ticketFor: { purpose: 'sync-all' } } : {});
+    if (viaGet && principal.via !== 'ticket') {
+      c.header('Allow', 'POST');
+      return c.json({ code: 'method_not_allowed', message: 'GET …/sync-all starts a Sync All only with a stream ticket of purpose sync-all (POST …/stream-ticket?purpose=sync-all); with a bearer, POST …/sync-all' }, 405);
+    }
     const busy = await alreadyRunning(c, tenant);
     if (busy) return busy;
     const client = await clientFor(tenant);
@@ -121,18 +167,19 @@ export function createHttpApp(deps) {
       if (onDisconnect === 'stop') controller.abort();
     });
   };
-  app.post(`${BASE}/sync-all`, (c) => syncAll(c, false));
-  app.get(`${BASE}/sync-all`, (c) => syncAll(c, true));
+  app.post(`${BASE}/sync-all`, ...staffInput(staffQuery), (c) => syncAll(c, false));
+  app.get(`${BASE}/sync-all`, ...staffInput(streamQuery, { ticket: true }), (c) => syncAll(c, true));
 
-  app.get(`${BASE}/runs/:runId/events`, async (c) => {
-    const { tenant } = await staffFor(c, { allowTicket: true });
+  // A run's events: a bearer, or a ticket of purpose events for this very run.
+  app.get(`${BASE}/runs/:runId/events`, ...staffInput(streamQuery, { ticket: true }), async (c) => {
     const runId = c.req.param('runId').toLowerCase();
-    const unknown = () => c.json({ code: 'unknown_run', message: `no run ${runId} for tenant ${tenant.slug}` }, 404);
+    const { tenant } = await staffFor(c, { allowTicket: true, ticketFor: { purpose: 'events', runId } });
+    // (A malformed run id names no run: 404, as an unknown one.)
+    const unknown = () => c.json({ code: 'unknown_run', message: `no run ${runId.slice(0, 36)} for tenant ${tenant.slug}` }, 404);
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(runId)) return unknown();
     // Only this tenant's runs: in memory (a live run of this instance) or in sync_runs.
-    const rows = await db.query('select id from public.sync_runs where id = $1 and tenant_id = $2', [runId, tenant.tenant_id]);
-    if (rows.length === 0 && !events.holds(runId, tenant.tenant_id)) return unknown();
-    const after = parseLastEventId(c.req.header('last-event-id') ?? c.req.query('last_event_id'), runId);
+    if (!(await tenantHoldsRun(tenant, runId))) return unknown();
+    const after = parseLastEventId(c.req.header('last-event-id') ?? c.req.valid('query').last_event_id, runId);
     return streamRun(c, runId, after, () => {});
   });
 
@@ -172,15 +219,15 @@ export function createHttpApp(deps) {
     });
   }
 
-  app.get(`${BASE}/runs`, async (c) => {
+  app.get(`${BASE}/runs`, ...staffInput(runsQuery), async (c) => {
     const { tenant } = await staffFor(c);
-    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 20) || 20, 1), 200);
+    const { limit } = c.req.valid('query');
     const runs = await db.query(`select id, kind, status, started_at, finished_at, counts, error_code, error_message
       from public.sync_runs where tenant_id = $1 order by started_at desc limit $2`, [tenant.tenant_id, limit]);
     return c.json({ tenant: { tenant_id: tenant.tenant_id, slug: tenant.slug }, runs });
   });
 
-  app.get(`${BASE}/health`, async (c) => {
+  app.get(`${BASE}/health`, ...staffInput(staffQuery), async (c) => {
     const { tenant } = await staffFor(c);
     const report = await checkInvariants(db, tenant.tenant_id);
     return c.json({ ok: report.ok, tenant: report.tenants[0] });
@@ -188,17 +235,14 @@ export function createHttpApp(deps) {
 
   // Repair of the tenant's own rows (admins only): a dry run by default, ?apply=true writes it. The same
   // function as `mphb-sync repair`; the answer is its report.
-  app.post(`${BASE}/repair`, async (c) => {
+  app.post(`${BASE}/repair`, ...staffInput(repairQuery), async (c) => {
     const { tenant, principal } = await staffFor(c);
     if (principal.role !== 'admin') return c.json({ code: 'forbidden_role', message: `repairing tenant ${tenant.slug} needs an admin credential` }, 403);
-    const applyParam = c.req.query('apply') ?? 'false';
-    if (!['true', '1', 'false', '0'].includes(applyParam)) {
-      return c.json({ code: 'invalid_parameter', message: 'apply must be true or false', field: 'apply' }, 400);
-    }
+    const { apply } = c.req.valid('query');
     const busy = await alreadyRunning(c, tenant);
     if (busy) return busy;
     try {
-      const report = await runRepair({ db, core, tenant, client: await clientFor(tenant), apply: applyParam === 'true' || applyParam === '1' });
+      const report = await runRepair({ db, core, tenant, client: await clientFor(tenant), apply });
       log.info({ tenant: tenant.slug, mode: report.mode, status: report.status, rows: report.counts.rows }, 'repair');
       return c.json(report);
     } catch (error) {

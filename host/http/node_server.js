@@ -25,12 +25,14 @@ const GUEST_PAGE = new URL('./guest_page.html', import.meta.url);
  * @param {object} [o.core]                a loaded core (default: loads one)
  * @param {string} [o.encryptionKey]       MPHB_ENCRYPTION_KEY (default: the environment)
  * @param {object} [o.clientOptions]       extra MotoPress client options (tests: retries, sleep)
- * @param {object} [o.jwt]                 {secret} or {jwksUrl}: accept platform JWTs (default: MPHB_JWT_SECRET / MPHB_JWKS_URL)
+ * @param {object} [o.jwt]                 {secret} or {jwksUrl}, optionally {issuer, audience}: accept platform JWTs
+ *   (default: MPHB_JWT_SECRET / MPHB_JWKS_URL, MPHB_JWT_ISSUER / MPHB_JWT_AUDIENCE)
+ * @param {string[]|string} [o.corsOrigins] origins allowed to call from a browser (default: MPHB_CORS_ORIGINS; none)
  * @param {number} [o.heartbeatMs]
  * @param {object} [o.log]
  * @param {string} [o.guestTokenSecret]   MPHB_GUEST_TOKEN_SECRET (default: the environment; else derived from the encryption key)
  * @param {boolean} [o.trustProxy]         take the client address from X-Forwarded-For (default: MPHB_TRUST_PROXY=1)
- * @param {() => Date} [o.clock]           "now" of guest logins and tokens (tests)
+ * @param {() => Date} [o.clock]           "now" of guest logins and tokens and of platform JWT checks (tests)
  * @param {{maxFailures, windowSeconds}} [o.loginThrottle]
  * @returns {Promise<{url: string, port: number, app, stop: () => Promise<void>}>}
  */
@@ -43,7 +45,11 @@ export async function startHttpServer(o) {
     db: o.db,
     core,
     clientFor: async (tenant) => createMotoPressClient({ ...(await loadCredentials(o.db, cipher, tenant.tenant_id)), tenant: tenant.slug, ...o.clientOptions }),
-    jwt: platformJwtVerifier(o.jwt ?? { secret: process.env.MPHB_JWT_SECRET, jwksUrl: process.env.MPHB_JWKS_URL }),
+    jwt: platformJwtVerifier(o.jwt ?? {
+      secret: process.env.MPHB_JWT_SECRET, jwksUrl: process.env.MPHB_JWKS_URL,
+      issuer: process.env.MPHB_JWT_ISSUER, audience: process.env.MPHB_JWT_AUDIENCE,
+    }),
+    corsOrigins: o.corsOrigins ?? process.env.MPHB_CORS_ORIGINS,
     onDisconnect: 'continue',
     heartbeatMs: o.heartbeatMs,
     staffPage: () => readFile(STAFF_PAGE, 'utf8').catch(() => '<!doctype html><title>mphb-sync</title><p>The staff page is missing.</p>'),

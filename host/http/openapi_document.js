@@ -1,6 +1,6 @@
 // The OpenAPI document of our own endpoints, served at /api/openapi.json (docs/http-api.md in prose).
-const tenantParam = { name: 'tenant_id', in: 'query', required: true, description: 'the tenant UUID or slug', schema: { type: 'string' } };
-const ticketParam = { name: 'ticket', in: 'query', required: false, description: 'single-use stream ticket (EventSource)', schema: { type: 'string' } };
+const tenantParam = { name: 'tenant_id', in: 'query', required: true, description: 'the tenant UUID or slug (1–100 characters, no control characters)', schema: { type: 'string', minLength: 1, maxLength: 100 } };
+const ticketParam = { name: 'ticket', in: 'query', required: false, description: 'single-use stream ticket (EventSource) issued for this URL\'s purpose', schema: { type: 'string', maxLength: 200 } };
 const error = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } };
 const errors = {
   401: { description: 'no, unknown, expired or revoked credential', content: { 'application/json': { schema: error } } },
@@ -8,6 +8,8 @@ const errors = {
   404: { description: 'unknown tenant', content: { 'application/json': { schema: error } } },
 };
 const fieldError = { ...error, properties: { ...error.properties, field: { type: 'string', description: 'the field at fault (400)' } } };
+// Every staff endpoint: a credential in the URL, or a query parameter its schema refuses.
+errors[400] = { description: 'credential_in_url; missing_tenant or invalid_parameter with `field` naming the parameter', content: { 'application/json': { schema: fieldError } } };
 const json = (schema) => ({ 'application/json': { schema } });
 const nullable = (type) => ({ type: [type, 'null'] });
 const room = {
@@ -86,13 +88,21 @@ export const openApiDocument = {
   },
   security: [{ bearer: [] }],
   paths: {
-    '/api/integrations/motopress/stream-ticket': { post: { summary: 'A single-use, 60 s ticket for an SSE URL', parameters: [tenantParam], responses: { 200: { description: '{ticket, expires_in}' }, ...errors } } },
+    '/api/integrations/motopress/stream-ticket': {
+      post: {
+        summary: 'A single-use, 60 s ticket for one SSE URL: purpose sync-all (GET …/sync-all) or events of one run (GET …/runs/{run_id}/events)',
+        parameters: [tenantParam,
+          { name: 'purpose', in: 'query', required: false, schema: { type: 'string', enum: ['sync-all', 'events'], default: 'sync-all' }, description: 'the URL the ticket opens' },
+          { name: 'run_id', in: 'query', required: false, schema: { type: 'string', format: 'uuid' }, description: 'the run (purpose events only, required there)' }],
+        responses: { 200: { description: '{ticket, expires_in, purpose, run_id?}' }, ...errors, 404: { description: 'unknown_tenant, or unknown_run (purpose events)', content: json(error) } },
+      },
+    },
     '/api/integrations/motopress/sync': { post: { summary: 'Sync accommodation types and accommodations', parameters: [tenantParam], responses: { 200: { description: '{run_id, status, counts, warnings}' }, 409: { description: 'already running' }, 502: { description: 'MotoPress failed' }, ...errors } } },
     '/api/integrations/motopress/sync-all': {
       post: { summary: 'Sync All, streamed as SSE', parameters: [tenantParam], responses: { 200: sse, 409: { description: 'already running' }, ...errors } },
-      get: { summary: 'Sync All, streamed as SSE (EventSource, with a ticket)', security: [], parameters: [tenantParam, ticketParam], responses: { 200: sse, 409: { description: 'already running' }, ...errors } },
+      get: { summary: 'Sync All, streamed as SSE (EventSource): starts only by redeeming a ticket of purpose sync-all (issued by POST …/stream-ticket)', security: [], parameters: [tenantParam, ticketParam], responses: { 200: sse, 409: { description: 'already running' }, 405: { description: 'method_not_allowed: a bearer and no ticket (use POST)', content: json(error) }, ...errors } },
     },
-    '/api/integrations/motopress/runs/{run_id}/events': { get: { summary: "A run's events after Last-Event-ID, then live", parameters: [tenantParam, ticketParam, { name: 'run_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, { name: 'last_event_id', in: 'query', required: false, schema: { type: 'string' } }], responses: { 200: sse, ...errors } } },
+    '/api/integrations/motopress/runs/{run_id}/events': { get: { summary: "A run's events after Last-Event-ID, then live", parameters: [tenantParam, ticketParam, { name: 'run_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, { name: 'last_event_id', in: 'query', required: false, schema: { type: 'string', maxLength: 200 } }], responses: { 200: sse, ...errors } } },
     '/api/integrations/motopress/runs': { get: { summary: 'Recent runs of a tenant', parameters: [tenantParam, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }], responses: { 200: { description: '{tenant, runs}' }, ...errors } } },
     '/api/guest/login': {
       post: {
@@ -119,7 +129,7 @@ export const openApiDocument = {
         parameters: [tenantParam, { name: 'apply', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false', '1', '0'] }, description: 'true: write the repair in one transaction (default: the dry run, nothing written)' }],
         responses: {
           200: { description: 'the report (the dry run, or what was written)', content: json(repairReport) },
-          400: { description: 'invalid_parameter (apply), missing_tenant', content: json(fieldError) },
+          400: { description: 'credential_in_url; invalid_parameter (apply, tenant_id), missing_tenant', content: json(fieldError) },
           401: errors[401],
           403: { description: 'forbidden_tenant: another tenant\'s credential; forbidden_role: not an admin', content: json(error) },
           404: errors[404],

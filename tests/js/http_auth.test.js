@@ -169,7 +169,8 @@ describe.each(databaseKinds())('HTTP staff authentication on %s', (kind) => {
   test('stream tickets: issued to a bearer for 60 s, good once for an SSE URL, for their own tenant only', async () => {
     const issued = await call(`${BASE}/stream-ticket?tenant_id=indo`, { method: 'POST', headers: bearer(indoToken) });
     expect(issued.status).toBe(200);
-    expect(issued.json).toEqual({ ticket: expect.any(String), expires_in: 60 });
+    // (Without ?purpose= a ticket is for GET …/sync-all.)
+    expect(issued.json).toEqual({ ticket: expect.any(String), expires_in: 60, purpose: 'sync-all' });
     const { ticket } = issued.json;
 
     const first = await call(`${BASE}/sync-all?tenant_id=indo&ticket=${encodeURIComponent(ticket)}`);
@@ -189,11 +190,12 @@ describe.each(databaseKinds())('HTTP staff authentication on %s', (kind) => {
     expect(crossed.json.code).toBe('forbidden_tenant');
 
     // A ticket is no bearer: not for the JSON endpoints, not to mint more tickets, not as Authorization.
+    // (In the query string of an endpoint that takes no ticket it is a credential in the URL: 400.)
     for (const [method, path] of [['GET', `${BASE}/runs?tenant_id=indo`], ['GET', `${BASE}/health?tenant_id=indo`],
       ['POST', `${BASE}/sync?tenant_id=indo`], ['POST', `${BASE}/stream-ticket?tenant_id=indo`], ['POST', `${BASE}/sync-all?tenant_id=indo`]]) {
       const fresh = (await call(`${BASE}/stream-ticket?tenant_id=indo`, { method: 'POST', headers: bearer(indoToken) })).json.ticket;
       const viaQuery = await call(`${path}&ticket=${encodeURIComponent(fresh)}`, { method });
-      expect([method, path, viaQuery.status]).toEqual([method, path, 401]);
+      expect([method, path, viaQuery.status, viaQuery.json.code]).toEqual([method, path, 400, 'credential_in_url']);
       const viaHeader = await call(path, { method, headers: bearer(fresh) });
       expect([method, path, viaHeader.status]).toEqual([method, path, 401]);
     }
@@ -210,11 +212,11 @@ describe.each(databaseKinds())('HTTP staff authentication on %s', (kind) => {
     expect(issuedWithout.status).toBe(401);
   });
 
-  test('the run events endpoint takes a ticket too', async () => {
+  test('the run events endpoint takes a ticket too (one of purpose events for that run)', async () => {
     const runs = (await call(`${BASE}/runs?tenant_id=indo`, { headers: bearer(indoToken) })).json.runs;
     const run = runs.find((r) => r.kind === 'sync-all' && r.status === 'succeeded');
     expect(run).toBeDefined();
-    const ticket = (await call(`${BASE}/stream-ticket?tenant_id=indo`, { method: 'POST', headers: bearer(indoToken) })).json.ticket;
+    const ticket = (await call(`${BASE}/stream-ticket?tenant_id=indo&purpose=events&run_id=${run.id}`, { method: 'POST', headers: bearer(indoToken) })).json.ticket;
     const r = await call(`${BASE}/runs/${run.id}/events?tenant_id=indo&ticket=${encodeURIComponent(ticket)}`);
     expect(r.status).toBe(200);
     expect(r.events.at(-1).data.type).toBe('complete');

@@ -260,7 +260,7 @@ describe.each(databaseKinds())('the HTTP Sync All stream on %s', (kind) => {
     expect(run.status).toBe('succeeded');
     expect(run.counts.pages).toBe(5);
 
-    const ticketResponse = await fetch(url('/stream-ticket', 'big'), { method: 'POST', headers: bearer('big') });
+    const ticketResponse = await fetch(url('/stream-ticket', 'big', `&purpose=events&run_id=${runId}`), { method: 'POST', headers: bearer('big') });
     expect(ticketResponse.status).toBe(200);
     const { ticket } = await ticketResponse.json();
     const again = await openStream(`${server.url}${BASE}/runs/${runId}/events?tenant_id=big&ticket=${encodeURIComponent(ticket)}&last_event_id=${encodeURIComponent(seen.at(-1).id)}`);

@@ -240,10 +240,12 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
   } catch (error) {
     const failure = error instanceof SyncError ? error
       : new SyncError('database_error', `tenant ${tenant.slug}: ${error.message}`, { cause: error.code });
-    await db.query(`update public.sync_runs set status = $6, finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
+    // The database may be the thing that failed: record the failure as soon as it answers again (a few
+    // seconds at most; otherwise the next run closes this one as interrupted).
+    await persist(() => db.query(`update public.sync_runs set status = $6, finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
         error_code = $4, error_message = $5 where id = $1`,
     [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), failure.code, failure.message,
-      failure.code === 'interrupted' ? 'interrupted' : 'failed']).catch(() => {});
+      failure.code === 'interrupted' ? 'interrupted' : 'failed']));
     failure.runId = runId;
     failure.counts = counts;
     emit({ type: 'error', stage: failure.details.stage ?? 'sync', message: failure.message, code: failure.code, counts });
@@ -251,6 +253,20 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
   } finally {
     clearInterval(renewal);
     session?.close();
-    await releaseTenantLock(db, tenantId, runId).catch(() => {});
+    await persist(() => releaseTenantLock(db, tenantId, runId));
   }
+}
+
+// A write of the failure path, tried again while the database is unreachable: 0, 0.5, 1 and 2 s.
+async function persist(write) {
+  for (const pause of [0, 500, 1000, 2000]) {
+    if (pause) await new Promise((resolve) => { setTimeout(resolve, pause); });
+    try {
+      await write();
+      return true;
+    } catch {
+      // tried again below; a run never fails twice over its own bookkeeping
+    }
+  }
+  return false;
 }

@@ -2,11 +2,16 @@
 // advisory lock, so it also holds behind transaction-mode poolers (Supavisor, pgBouncer). The lease is
 // short and renewed often (LEASE_RENEW_MS), so a holder that died elsewhere is replaced within
 // LEASE_SECONDS; a holder that died on this host (the CLI killed, a server crashed) is replaced at once:
-// the row names its host and process id, and a dead process holds nothing. docs/operations.md.
+// the row names its host and process id, and a dead process holds nothing — nor does a run of this
+// process that has ended but could not delete its row. docs/operations.md.
 import { hostname } from 'node:os';
 
 export const LEASE_SECONDS = 30;
 export const LEASE_RENEW_MS = 10_000;
+
+// The runs this process holds a lock for right now: a lease of this process for any other run is left
+// over from a run whose release could not reach the database, and holds nothing.
+const heldHere = new Set();
 
 /** This process, as a lock holder. */
 export function currentHolder() {
@@ -28,7 +33,10 @@ export function processAlive(pid) {
 async function releaseDeadHolder(db, tenantId, { holder, isAlive }) {
   const [row] = await db.query(`select run_id, holder_host, holder_pid from public.sync_locks
     where tenant_id = $1 and expires_at >= now()`, [tenantId]);
-  if (!row || row.holder_host !== holder.host || !row.holder_pid || row.holder_pid === holder.pid || isAlive(row.holder_pid)) return false;
+  if (!row || row.holder_host !== holder.host || !row.holder_pid) return false;
+  const stale = row.holder_pid === process.pid && holder.pid === process.pid ? !heldHere.has(row.run_id)
+    : row.holder_pid !== holder.pid && !isAlive(row.holder_pid);
+  if (!stale) return false;
   const gone = await db.query('delete from public.sync_locks where tenant_id = $1 and run_id = $2 returning run_id', [tenantId, row.run_id]);
   return gone.length === 1;
 }
@@ -46,7 +54,9 @@ export async function acquireTenantLock(db, tenantId, runId, { leaseSeconds = LE
           holder_host = excluded.holder_host, holder_pid = excluded.holder_pid
       where public.sync_locks.expires_at < now()
     returning run_id`, [tenantId, runId, leaseSeconds, holder.host, holder.pid]);
-  return rows.length === 1 && rows[0].run_id === runId;
+  const acquired = rows.length === 1 && rows[0].run_id === runId;
+  if (acquired) heldHere.add(runId);
+  return acquired;
 }
 
 /** Extends the lease of a running run; false when the lease was lost (expired and taken). */
@@ -57,6 +67,7 @@ export async function renewTenantLock(db, tenantId, runId, leaseSeconds = LEASE_
 }
 
 export async function releaseTenantLock(db, tenantId, runId) {
+  heldHere.delete(runId); // even if the row cannot be deleted now, this process no longer holds it
   await db.query('delete from public.sync_locks where tenant_id = $1 and run_id = $2', [tenantId, runId]);
 }
 

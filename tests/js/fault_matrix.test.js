@@ -3,7 +3,7 @@
 // backend terminated mid-run and a statement running past its timeout. After each: the fault really
 // fired (the simulator's log says so), the run ended as a recorded value with a stable code, the lock is
 // free (the next run starts at once), I1–I7 hold, and a clean run then equals upstream. Bounded: small
-// hotels, a 400 ms client timeout, no real sleeping.
+// hotels, a 400 ms client timeout, no real sleeping. Each run's counts equal what it wrote, faulted or not.
 import { jest } from '@jest/globals';
 
 import { SyncError } from '../../host/sync/sync_errors.js';
@@ -29,6 +29,15 @@ describe.each(databaseKinds())('fault matrix on %s', (kind) => {
   });
   afterAll(() => h?.close());
 
+  async function tallies() {
+    const [t] = await h.db.query(`select
+        (select count(*) from public.guest_reservations where tenant_id = $1)::int
+          + (select count(distinct external_booking_id) from public.calendar_blocks where tenant_id = $1)::int as bookings,
+        (select count(*) from public.guest_reservations where tenant_id = $1 and upstream_gone_at is not null)::int
+          + (select count(distinct external_booking_id) from public.calendar_blocks where tenant_id = $1 and upstream_gone_at is not null)::int as gone`, [tenantId]);
+    return t;
+  }
+
   async function expectSound() {
     for (const check of [i1Offenders, i2Offenders, i4Offenders, i7Offenders]) expect(await check(h.db, tenantId)).toEqual([]);
     expect(await h.db.query('select run_id from public.sync_locks where tenant_id = $1', [tenantId])).toEqual([]);
@@ -36,8 +45,11 @@ describe.each(databaseKinds())('fault matrix on %s', (kind) => {
   }
   async function expectCleanRunEqualsUpstream() {
     h.sim.setFaults([]);
+    const before = await tallies();
     const clean = await h.syncAll('m', { clientOptions: CLIENT });
     expect(clean.status).toBe('succeeded');
+    const after = await tallies();
+    expect({ created: clean.counts.created, gone: clean.counts.gone }).toEqual({ created: after.bookings - before.bookings, gone: after.gone - before.gone });
     // Every live upstream booking is stored and not marked; bookings gone upstream are marked, never deleted.
     const { reservations, blocks } = expectedBookings(h.sim.site('m'));
     const live = await h.db.query(`select external_booking_id::int as id, 'r' as k from public.guest_reservations where tenant_id = $1 and upstream_gone_at is null
@@ -55,13 +67,19 @@ describe.each(databaseKinds())('fault matrix on %s', (kind) => {
         h.sim.site('m').trash('bookings', live[live.length - 1].record.id);
       }
       const logged = h.sim.log().length;
+      const before = await tallies();
       h.sim.setFaults(`m:${endpoint}:${spec}${when}`);
       let failure = null;
+      let result = null;
       try {
-        await h.syncAll('m', { clientOptions: CLIENT });
+        result = await h.syncAll('m', { clientOptions: CLIENT });
       } catch (error) {
         failure = error;
       }
+      // The run's counts are what it wrote, even when it failed half-way.
+      const after = await tallies();
+      const counts = result?.counts ?? failure?.counts;
+      if (counts) expect({ created: counts.created, gone: counts.gone }).toEqual({ created: after.bookings - before.bookings, gone: after.gone - before.gone });
       h.sim.setFaults([]);
       const fired = h.sim.log().slice(logged).filter((e) => (e.fault ?? '').split(',').includes(name));
       expect(fired.length).toBeGreaterThan(0);

@@ -3,8 +3,6 @@
 // on PGlite and PostgreSQL, the real WASM core, the MotoPress simulator. The dry run names every planted
 // row with its defect class; --apply gives the tables a clean Sync All gives, plus the platform's data, a
 // map row for every legacy row, a green monitor; failures roll back; re-running changes nothing.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 import { jest } from '@jest/globals';
 
@@ -20,12 +18,12 @@ import { startSimulator } from '../../host/simulator/simulator_server.js';
 import { runSync } from '../../host/sync/sync_runner.js';
 import { createCipher } from '../../host/tenants/credential_cipher.js';
 import { addTenant } from '../../host/tenants/tenant_store.js';
+import { runCli } from './support/cli_process.js';
 import { DEFECT_CLASSES, closeLegacyTestDatabase, openLegacyTestDatabase, writeLegacyHotel } from './support/legacy_writer.js';
 import { closeTemplates, databaseKinds, openTestDatabase } from './support/test_databases.js';
 
 jest.setTimeout(600_000);
 
-const CLI = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
 const KEY = Buffer.alloc(32, 9).toString('base64');
 const NOW = new Date('2026-11-01T12:00:00Z');
 const CLIENT = { retries: 1, sleep: async () => {}, timeoutMs: 10_000 };
@@ -305,15 +303,7 @@ describe.each(databaseKinds())('adoption on %s', (kind) => {
 
   const pgOnly = kind === 'postgres' ? test : test.skip;
   pgOnly('the CLI: dry run, --json, exit codes', async () => {
-    const run = (args, env = {}) => new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, 'adopt', ...args], { env: { ...process.env, DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY, ...env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = (args, env = {}) => runCli(['adopt', ...args], { env: { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY, ...env } });
     const dry = await run(['--tenant', solo('null_unit')]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/null_unit\s+\d+ legacy rows, e\.g\. bookings \d+/);

@@ -1,28 +1,17 @@
 // The embedded database holds guests' personal data and the tenants' site URLs: its directory is the
 // owner's alone (0700, files 0600), tightened when found looser, and refused — exit 2, naming the fix —
 // when other users can write it. A real CLI process on a real PGlite directory.
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { jest } from '@jest/globals';
 
-jest.setTimeout(120_000);
-const CLI = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
+import { runCli } from './support/cli_process.js';
 
-function cli(args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+jest.setTimeout(120_000);
+
+const cli = (args, env) => runCli(args, { env: { DATABASE_URL: '', ...env } });
 
 /** Every path under dir with its permission bits. */
 function modes(dir) {

@@ -1,18 +1,16 @@
 // `mphb-sync guest stay|ask` end to end: a real CLI process on the embedded database, hotels registered
 // and synced with the CLI from the simulator. What staff see is what the guest endpoints answer.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { jest } from '@jest/globals';
 
 import { openDatabase } from '../../host/db/database.js';
 import { startSimulator } from '../../host/simulator/simulator_server.js';
+import { runCli } from './support/cli_process.js';
 
 jest.setTimeout(180_000);
-const CLI = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
 const KEY = Buffer.alloc(32, 5).toString('base64');
 
 let sim;
@@ -21,19 +19,7 @@ let multi; // a multi-room reservation of simmerdown
 let block; // a calendar block of simmerdown
 let rooms;
 
-function cli(args, env = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, DATABASE_URL: '', MPHB_DATA_DIR: dataDir, MPHB_ENCRYPTION_KEY: KEY, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args, env = {}) => runCli(args, { env: { DATABASE_URL: '', MPHB_DATA_DIR: dataDir, MPHB_ENCRYPTION_KEY: KEY, ...env } });
 
 beforeAll(async () => {
   sim = await startSimulator({ hotels: 'simmerdown', seed: 2 });

@@ -5,11 +5,9 @@
 // the applied repair (the function, the CLI process, the HTTP route) must fix exactly those rows — every
 // other row keeps its xmin — leave the monitor green, record a `repair` run, and leave nothing for a
 // second repair or a following sync. A MotoPress or database fault mid-apply leaves everything as it was.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { jest } from '@jest/globals';
 
@@ -22,6 +20,7 @@ import { runSync } from '../../host/sync/sync_runner.js';
 import { acquireTenantLock, releaseTenantLock } from '../../host/sync/tenant_lock.js';
 import { createCipher } from '../../host/tenants/credential_cipher.js';
 import { addTenant } from '../../host/tenants/tenant_store.js';
+import { runCli } from './support/cli_process.js';
 import { i1Offenders, i2Offenders, i4Offenders, i7Offenders, mappedStatus } from './support/invariant_sql.js';
 import { closeTemplates, databaseKinds, openTestDatabase } from './support/test_databases.js';
 import { createSyncHarness } from './support/sync_harness.js';
@@ -30,8 +29,6 @@ jest.setTimeout(180000);
 
 const KEY = Buffer.alloc(32, 7).toString('base64'); // the harness's key
 const BASE = '/api/integrations/motopress';
-const MAIN = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 afterAll(() => closeTemplates());
 
@@ -414,14 +411,4 @@ describe.each(databaseKinds())('repair on %s', (kind) => {
 });
 
 /** Runs `mphb-sync` as a process. */
-function cli(args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, MPHB_ENCRYPTION_KEY: KEY, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args, env) => runCli(args, { env: { MPHB_ENCRYPTION_KEY: KEY, ...env } });

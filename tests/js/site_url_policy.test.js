@@ -2,23 +2,21 @@
 // functions, the connect-time lookup, the MotoPress client (with a resolver injected so no DNS is needed,
 // against real sockets) and `tenant add` (a real CLI process) — plus how `tenant add` takes the consumer
 // secret (file, stdin, MPHB_CONSUMER_SECRET, argv with a warning).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { jest } from '@jest/globals';
 
 import { createMotoPressClient } from '../../host/motopress/motopress_client.js';
 import { startSimulator } from '../../host/simulator/simulator_server.js';
+import { runCli } from './support/cli_process.js';
 import {
   addressVerdict, checkSite, checkSiteUrl, classifyAddress, createSiteLookup, SiteAddressError,
 } from '../../host/tenants/site_url_policy.js';
 
 jest.setTimeout(120000);
-const CLI = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
 const KEY = Buffer.alloc(32, 5).toString('base64');
 
 // Every refused form: [as written in a URL host, as a resolver answers it, category].
@@ -244,20 +242,9 @@ describe('tenant add', () => {
   let indo;
   let dataDir;
 
-  function cli(args, { env = {}, stdin } = {}) {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], {
-        env: { ...process.env, DATABASE_URL: '', MPHB_DATA_DIR: dataDir, MPHB_ENCRYPTION_KEY: KEY, MPHB_CONSUMER_SECRET: '', ...env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(stdin ?? '');
-    });
-  }
+  const cli = (args, { env = {}, stdin } = {}) => runCli(args, {
+    env: { DATABASE_URL: '', MPHB_DATA_DIR: dataDir, MPHB_ENCRYPTION_KEY: KEY, MPHB_CONSUMER_SECRET: '', ...env }, stdin,
+  });
   const add = (slug, extra, siteUrl = indo.siteUrl) => ['tenant', 'add', '--slug', slug, '--name', slug, '--site-url', siteUrl, '--consumer-key', indo.keys.readWrite.key, '--json', ...extra];
   const WARNING = 'visible in the process list; use --consumer-secret-file or MPHB_CONSUMER_SECRET';
 

@@ -43,7 +43,9 @@ if (!testDatabaseUrl && process.env.CI) {
 
 mkdirSync(join(root, 'build'), { recursive: true });
 const jestJson = join(root, 'build', 'jest-results.json');
-const jest = await run(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), '--json', `--outputFile=${jestJson}`, ...process.argv.slice(2)],
+// Two workers on CI's 2 cores: most suites wait on simulators, child processes and databases, not the CPU.
+const workers = process.argv.slice(2).some((a) => a.startsWith('--maxWorkers') || a === '-w' || a === '--runInBand') ? [] : ['--maxWorkers=2'];
+const jest = await run(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), '--json', `--outputFile=${jestJson}`, ...workers, ...process.argv.slice(2)],
   {
     ...process.env,
     ...(testDatabaseUrl ? { MPHB_TEST_DATABASE_URL: testDatabaseUrl } : {}),

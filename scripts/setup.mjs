@@ -8,7 +8,7 @@
 //   node scripts/setup.mjs --for test    the same + the native build (ctest, parity tests)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,7 +59,10 @@ function ensurePackages() {
 function ensureNodeModules() {
   const lock = join(root, 'package-lock.json');
   const stamp = join(root, 'node_modules', '.mphb-lock-sha256');
-  const hash = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  // The patches npm ci applies (postinstall) count too: a changed patch reinstalls.
+  const patches = join(root, 'patches');
+  const inputs = [lock, ...(existsSync(patches) ? readdirSync(patches).sort().map((f) => join(patches, f)) : [])];
+  const hash = inputs.reduce((h, file) => h.update(readFileSync(file)), createHash('sha256')).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
   log('npm ci');
   run('npm', ['ci', '--no-audit', '--no-fund']);

@@ -3,7 +3,6 @@
 import { Command, CommanderError } from 'commander';
 
 import { DataDirError } from '../db/data_dir.js';
-import { isPostgresSocketRace } from '../db/database_faults.js';
 import { SchemaConflictError } from '../db/schema_guard.js';
 import { registerAdoptCommand } from './adopt_command.js';
 import { registerDemoCommand } from './demo_command.js';
@@ -47,11 +46,7 @@ const lastResort = (error) => {
   process.stderr.write(`mphb-sync: ${error?.code ? `${error.code}: ` : ''}${error?.message ?? error}\n`);
   process.exit(1);
 };
-process.on('uncaughtException', (error) => {
-  // The driver's known close race: the query it concerned has already failed as CONNECTION_CLOSED.
-  if (isPostgresSocketRace(error)) return;
-  lastResort(error);
-});
+process.on('uncaughtException', lastResort);
 process.on('unhandledRejection', (e) => { if (process.env.MPHB_DEBUG_STACK) process.stderr.write(String(e?.stack)); lastResort(e); });
 
 try {

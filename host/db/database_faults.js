@@ -31,13 +31,3 @@ export async function withTransientRetry(fn, { attempts = 3, onRetry = () => {} 
     }
   }
 }
-
-/**
- * postgres.js 3.4.9 may throw, from a setImmediate, after the server closed a connection mid-write
- * (porsager/postgres#1154, #1208; fixes pending upstream): by then the connection's close has already
- * rejected its queries with CONNECTION_CLOSED, so the process owner may ignore exactly this exception.
- */
-export function isPostgresSocketRace(error) {
-  return error instanceof TypeError && /reading 'write'/.test(error.message) && /postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? '')
-    && /nextWrite/.test(error.stack ?? '');
-}

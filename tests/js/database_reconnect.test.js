@@ -1,0 +1,92 @@
+// The PostgreSQL handle after its connections are lost (issue 10): the query that was running fails with a
+// connection error, and the handle answers again at once. postgres.js 3.4.9 unpatched fails this file two
+// ways (patches/postgres+3.4.9.patch): a connection closed with a write pending throws a TypeError from a
+// setImmediate, and can never send again — every later connect of it ends in CONNECT_TIMEOUT, which is
+// how a Sync All after a database restart failed in CI.
+// PostgreSQL only (PGlite runs inside the process: it has no connection to lose).
+import { jest } from '@jest/globals';
+import postgres from 'postgres';
+
+import { isTransientDatabaseError } from '../../host/db/database_faults.js';
+import { openTestDatabase } from './support/test_databases.js';
+
+jest.setTimeout(120_000);
+const pg = process.env.MPHB_TEST_DATABASE_URL ? describe : describe.skip;
+
+pg('a PostgreSQL handle whose connections are terminated', () => {
+  let db;
+  let admin;
+  let database;
+  beforeAll(async () => {
+    db = await openTestDatabase('postgres');
+    admin = postgres(process.env.MPHB_TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    database = new URL(db.testUrl).pathname.slice(1);
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await db?.close();
+  });
+
+  // Returns once the backends are gone (the two-argument form waits up to 5 s for each).
+  const terminateAll = () => admin.unsafe(
+    "select pg_terminate_backend(pid, 5000) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and application_name = 'mphb-sync'",
+    [database],
+  );
+  // A query must answer well before postgres.js's 30 s connect timeout: a poisoned connection hangs here.
+  // One connection-loss error is still allowed — the client may not yet have read a dead socket's close,
+  // and the sync retries such a failure at a page boundary the same way.
+  const answersQuickly = async () => {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const [row] = await db.query('select 41 + 1 as n');
+        return { n: row.n, quick: Date.now() - started < 10_000 };
+      } catch (error) {
+        if (attempt >= 2 || !isTransientDatabaseError(error)) throw error;
+      }
+    }
+  };
+
+  test('the running query fails as a connection loss; the next one answers at once', async () => {
+    const sleeping = db.query('select pg_sleep(30)').then(() => null, (e) => e); // postgres.js sends on then()
+    await waitFor(async () => (await admin.unsafe("select 1 from pg_stat_activity where datname = $1 and query like 'select pg_sleep%'", [database])).length > 0);
+    await terminateAll();
+    const error = await sleeping;
+    expect(isTransientDatabaseError(error)).toBe(true);
+    await expect(answersQuickly()).resolves.toEqual({ n: 42, quick: true });
+  });
+
+  test('a transaction cut mid-way rolls back, and the next transaction commits', async () => {
+    await db.query('create table if not exists reconnect_probe (n int)');
+    const cut = db.transaction(async (tx) => {
+      await tx.query('insert into reconnect_probe values (1)');
+      await tx.query('select pg_sleep(30)');
+    });
+    await waitFor(async () => (await admin.unsafe("select 1 from pg_stat_activity where datname = $1 and query like 'select pg_sleep%'", [database])).length > 0);
+    await terminateAll();
+    expect(isTransientDatabaseError(await cut.then(() => null, (e) => e))).toBe(true);
+    await db.transaction((tx) => tx.query('insert into reconnect_probe values (2)'));
+    expect((await db.query('select n from reconnect_probe order by n')).map((r) => r.n)).toEqual([2]);
+  });
+
+  test('many small writes in flight while every backend is terminated, round after round: each round the handle answers again', async () => {
+    for (let round = 0; round < 15; round += 1) {
+      const inFlight = Array.from({ length: 12 }, (_, i) => db.query('select $1::int as i', [i]).catch((e) => e));
+      await new Promise((r) => setImmediate(r));
+      await terminateAll();
+      const outcomes = await Promise.all(inFlight);
+      for (const outcome of outcomes) {
+        if (outcome instanceof Error) expect(isTransientDatabaseError(outcome)).toBe(true);
+      }
+      await expect(answersQuickly()).resolves.toEqual({ n: 42, quick: true });
+    }
+  });
+});
+
+async function waitFor(predicate) {
+  for (let i = 0; i < 200; i += 1) {
+    if (await predicate()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('waitFor: condition never held');
+}

@@ -184,6 +184,28 @@ export class MphbCore {
   }
 
   /**
+   * Which pass a Sync All makes over /bookings: full (every booking; may reconcile), incremental (only
+   * bookings modified since the cursor, trash included) or first a probe of whether the site's filters
+   * work for this key. Bad input never throws: it shows up in `errors` (and the pass is full).
+   * @param {{tenant_id?: string, requested: 'auto'|'full', now: string, cursor: null|{modified_after: string|null,
+   *   incremental_runs: number, filters: 'unknown'|'working'|'refused'|'ignored'}, full_every?: number,
+   *   overlap_seconds?: number, probe?: {status: number, total: number|null}}} input
+   * @returns {{pass: 'full'|'incremental'|'probe', reason: string, query: object|null, filters: string, warnings, errors}}
+   */
+  decideSyncPass(input) {
+    return this.#call((a) => this.module.syncPassDecision(a.ptr, a.len), input);
+  }
+
+  /**
+   * The cursor a pass leaves: advanced to the pass's start only when the pass was complete.
+   * @param {{tenant_id?: string, pass: 'full'|'incremental', started_at: string, complete: boolean, cursor: object|null, filters: string}} input
+   * @returns {{cursor: {modified_after: string|null, incremental_runs: number, filters: string}|null, warnings, errors}}
+   */
+  settleSyncPass(input) {
+    return this.#call((a) => this.module.syncPassSettlement(a.ptr, a.len), input);
+  }
+
+  /**
    * Adoption of a database the old sync wrote: every legacy row classified with the defect classes of
    * shared/legacy/README.md and what adoption does with it, against the upstream truth.
    * @param {object} input

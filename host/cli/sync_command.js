@@ -39,7 +39,8 @@ export function progressPrinter(stream = process.stderr) {
 }
 
 /**
- * @param {{tenant: string, json?: boolean, concurrency?: number}} opts
+ * @param {{tenant: string, json?: boolean, concurrency?: number, full?: boolean}} opts  full: list every booking
+ *   and reconcile, whatever the tenant's cursor (default: incremental when the cursor allows)
  * @param {'sync-all'|'sync'} kind
  * @returns {Promise<number>} 0 synced; 1 the sync failed; 2 unknown tenant or missing MPHB_ENCRYPTION_KEY
  */
@@ -68,9 +69,9 @@ export async function runSyncCommand(opts, kind, io = process) {
     const handlers = [['SIGTERM', onSignal('SIGTERM')], ['SIGINT', onSignal('SIGINT')]];
     for (const [name, fn] of handlers) process.once(name, fn);
     try {
-      const result = await runSync({ db, core: await core(), tenant, client, kind, signal: stop.signal, onEvent: (e) => printer.event(e) });
+      const result = await runSync({ db, core: await core(), tenant, client, kind, pass: opts.full ? 'full' : 'auto', signal: stop.signal, onEvent: (e) => printer.event(e) });
       printer.stop();
-      const summary = { tenant: tenant.slug, tenant_id: tenant.tenant_id, kind, status: result.status, run_id: result.runId, counts: result.counts, warnings: result.warnings.length };
+      const summary = { tenant: tenant.slug, tenant_id: tenant.tenant_id, kind, status: result.status, run_id: result.runId, counts: result.counts, warnings: result.warnings.length, stats: result.stats };
       io.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${kind} ${tenant.slug}: ${formatCounts(result.counts, kind)}\n`);
       return EXIT_OK;
     } catch (caught) {
@@ -88,8 +89,8 @@ export async function runSyncCommand(opts, kind, io = process) {
 export function formatCounts(c, kind = 'sync-all') {
   const acc = `types ${c.types_created}+ ${c.types_updated}~ ${c.types_unchanged}=, units ${c.units_created}+ ${c.units_updated}~ ${c.units_unchanged}=`;
   if (kind === 'sync') return acc;
-  return `${acc}; bookings ${c.created} new, ${c.updated} changed, ${c.unchanged} unchanged (${c.blocks} calendar blocks written, `
-    + `${c.cancelled} cancelled), ${c.placeholders} placeholders, ${c.gone} gone upstream, ${c.warnings} warnings`;
+  return `${acc}; ${c.pass ?? 'full'} pass: bookings ${c.created} new, ${c.updated} changed, ${c.unchanged} unchanged (${c.blocks} calendar blocks written, `
+    + `${c.cancelled} cancelled), ${c.placeholders} placeholders, ${c.gone} gone upstream, ${c.warnings} warnings, ${c.requests} requests`;
 }
 
 /** @param {import('commander').Command} program */
@@ -103,6 +104,7 @@ export function registerSyncCommands(program) {
       .requiredOption('--tenant <tenant>', 'slug or UUID')
       .option('--concurrency <n>', 'MotoPress pages in flight at once (default 4)', (v) => Number(v))
       .option('--json', 'print a final machine-readable summary')
+      .option(...(kind === 'sync-all' ? ['--full', 'list every booking and reconcile (default: only bookings modified since the last complete pass, when the site allows; a full pass every MPHB_FULL_PASS_EVERY-th run, default 24)'] : ['--full', 'no effect (accepted for scripts)']))
       .addHelpText('after', '\nNeeds MPHB_ENCRYPTION_KEY. SIGTERM/SIGINT finish the current page and record the run as interrupted. Exit: 0 synced, 1 the sync failed or was interrupted (code and message printed), 2 unknown tenant or no key.')
       .action(async (opts) => { process.exitCode = await runSyncCommand(opts, kind); });
   }

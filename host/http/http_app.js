@@ -11,7 +11,7 @@ import { SyncError } from '../sync/sync_errors.js';
 import { currentLockHolder } from '../sync/tenant_lock.js';
 import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
 import { registerGuestRoutes } from './guest_routes.js';
-import { invalidParameter, repairQuery, runsQuery, staffQuery, streamQuery, streamTicketQuery, validQuery } from './input_schemas.js';
+import { invalidParameter, repairQuery, runsQuery, staffQuery, streamQuery, streamTicketQuery, syncAllQuery, validQuery } from './input_schemas.js';
 import { openApiDocument } from './openapi_document.js';
 import { corsPolicy, noSniff, parseCorsOrigins, setPageSecurityHeaders } from './response_policy.js';
 import { parseLastEventId, RunEventLog } from './run_events.js';
@@ -139,7 +139,7 @@ export function createHttpApp(deps) {
   // — for EventSource, which can only GET — GET …/sync-all?ticket=K redeeming a ticket of purpose sync-all,
   // which the staff asked for with POST …/stream-ticket (that POST is the state-changing request; the GET
   // redeems it once). A GET with a bearer (or anything but such a ticket) starts nothing: 405.
-  const syncAll = async (c, viaGet) => {
+  const syncAll = async (c, viaGet, pass = 'auto') => {
     const { tenant, principal } = await staffFor(c, viaGet ? { allowTicket: true, ticketFor: { purpose: 'sync-all' } } : {});
     if (viaGet && principal.via !== 'ticket') {
       c.header('Allow', 'POST');
@@ -151,7 +151,7 @@ export function createHttpApp(deps) {
     const runId = crypto.randomUUID();
     const publish = events.start(runId, tenant.tenant_id);
     const controller = new AbortController();
-    const run = runSync({ db, core, tenant, client, runId, signal: controller.signal, onEvent: publish })
+    const run = runSync({ db, core, tenant, client, runId, pass, signal: controller.signal, onEvent: publish })
       .catch((error) => {
         // A run refused before it started has no sync_runs row; its error still ends the stream.
         if (error instanceof SyncError && error.code === 'already_running') {
@@ -167,7 +167,7 @@ export function createHttpApp(deps) {
       if (onDisconnect === 'stop') controller.abort();
     });
   };
-  app.post(`${BASE}/sync-all`, ...staffInput(staffQuery), (c) => syncAll(c, false));
+  app.post(`${BASE}/sync-all`, ...staffInput(syncAllQuery), (c) => syncAll(c, false, c.req.valid('query').full ? 'full' : 'auto'));
   app.get(`${BASE}/sync-all`, ...staffInput(streamQuery, { ticket: true }), (c) => syncAll(c, true));
 
   // A run's events: a bearer, or a ticket of purpose events for this very run.
@@ -222,7 +222,7 @@ export function createHttpApp(deps) {
   app.get(`${BASE}/runs`, ...staffInput(runsQuery), async (c) => {
     const { tenant } = await staffFor(c);
     const { limit } = c.req.valid('query');
-    const runs = await db.query(`select id, kind, status, started_at, finished_at, counts, error_code, error_message
+    const runs = await db.query(`select id, kind, status, started_at, finished_at, counts, stats, error_code, error_message
       from public.sync_runs where tenant_id = $1 order by started_at desc limit $2`, [tenant.tenant_id, limit]);
     return c.json({ tenant: { tenant_id: tenant.tenant_id, slug: tenant.slug }, runs });
   });

@@ -42,6 +42,13 @@ export const repairQuery = v.object({
   apply: v.optional(v.pipe(v.picklist(['true', '1', 'false', '0'], applyMessage), v.transform((a) => a === 'true' || a === '1')), 'false'),
 });
 
+/** POST …/sync-all: ?full=true|1|false|0 (default false): list every booking and reconcile. */
+const fullMessage = 'full must be true or false';
+export const syncAllQuery = v.object({
+  tenant_id: tenantIdSchema,
+  full: v.optional(v.pipe(v.picklist(['true', '1', 'false', '0'], fullMessage), v.transform((a) => a === 'true' || a === '1')), 'false'),
+});
+
 /** POST …/stream-ticket: ?purpose=sync-all (default) | events, and ?run_id= for (only) events. */
 export const STREAM_PURPOSES = ['sync-all', 'events'];
 export const streamTicketQuery = v.object({

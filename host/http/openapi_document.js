@@ -99,11 +99,11 @@ export const openApiDocument = {
     },
     '/api/integrations/motopress/sync': { post: { summary: 'Sync accommodation types and accommodations', parameters: [tenantParam], responses: { 200: { description: '{run_id, status, counts, warnings}' }, 409: { description: 'already running' }, 502: { description: 'MotoPress failed' }, ...errors } } },
     '/api/integrations/motopress/sync-all': {
-      post: { summary: 'Sync All, streamed as SSE', parameters: [tenantParam], responses: { 200: sse, 409: { description: 'already running' }, ...errors } },
+      post: { summary: 'Sync All, streamed as SSE: incremental (bookings modified since the last complete pass) when the tenant allows, else full', parameters: [tenantParam, { name: 'full', in: 'query', required: false, schema: { type: 'string', enum: ['true', '1', 'false', '0'], default: 'false' }, description: 'list every booking and reconcile' }], responses: { 200: sse, 409: { description: 'already running' }, ...errors } },
       get: { summary: 'Sync All, streamed as SSE (EventSource): starts only by redeeming a ticket of purpose sync-all (issued by POST …/stream-ticket)', security: [], parameters: [tenantParam, ticketParam], responses: { 200: sse, 409: { description: 'already running' }, 405: { description: 'method_not_allowed: a bearer and no ticket (use POST)', content: json(error) }, ...errors } },
     },
     '/api/integrations/motopress/runs/{run_id}/events': { get: { summary: "A run's events after Last-Event-ID, then live", parameters: [tenantParam, ticketParam, { name: 'run_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, { name: 'last_event_id', in: 'query', required: false, schema: { type: 'string', maxLength: 200 } }], responses: { 200: sse, ...errors } } },
-    '/api/integrations/motopress/runs': { get: { summary: 'Recent runs of a tenant', parameters: [tenantParam, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }], responses: { 200: { description: '{tenant, runs}' }, ...errors } } },
+    '/api/integrations/motopress/runs': { get: { summary: 'Recent runs of a tenant', parameters: [tenantParam, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }], responses: { 200: { description: '{tenant, runs}: each run with counts (counts.pass: full or incremental, requests, bytes) and stats (per stage: ms, requests, bytes; total_ms)' }, ...errors } } },
     '/api/guest/login': {
       post: {
         summary: 'Guest login: check-in date and the phone\'s last 4 digits, or the reservation code',

@@ -95,16 +95,26 @@ export function createMotoPressClient(options) {
     apiBase: site.ok ? site.apiBase : '', tenant, signer, policy, fetch, timeoutMs, sleep, onRequest, userAgent, redact, preflight,
   });
 
-  /** Streams a collection; see page_fetcher.js. Resolves with the pass's summary. */
-  async function streamCollection(collection, { query, onPage, signal } = {}) {
+  /**
+   * Streams a collection; see page_fetcher.js. Resolves with the pass's summary, plus `requests`, `bytes`
+   * (bodies received) and `serverDate` (the site's Date header on page 1, ISO-8601, or null): the site's
+   * own clock, which post_modified_gmt is written by.
+   * @param {string} collection
+   * @param {{query?, onPage?, signal?, expectedPages?: number}} [o] expectedPages: see streamPages
+   */
+  async function streamCollection(collection, { query, onPage, signal, expectedPages } = {}) {
     checkCollection(collection);
     const { perPage, pairs } = collectionQuery(query);
     let requests = 0;
+    let bytes = 0;
+    let serverDate = null;
     const onAttempt = () => { requests += 1; };
     const fetchPage = async (page, pageSignal) => {
       const response = await runner.get(`/${collection}`, [['per_page', String(perPage)], ['page', String(page)], ...pairs], {
         expect: 'array', label: `GET /${collection}?page=${page}`, signal: pageSignal, onAttempt,
       });
+      bytes += response.bytes.length;
+      if (page === 1) serverDate = httpDate(response.headers);
       return {
         records: response.json,
         bytes: response.bytes,
@@ -112,8 +122,21 @@ export function createMotoPressClient(options) {
         totalPages: intHeader(response.headers, 'x-wp-totalpages'),
       };
     };
-    const summary = await streamPages({ fetchPage, perPage, concurrency, onPage, signal, collection });
-    return { ...summary, requests };
+    const summary = await streamPages({ fetchPage, perPage, concurrency, onPage, signal, collection, expectedPages });
+    return { ...summary, requests, bytes, serverDate };
+  }
+
+  /**
+   * One page of a collection, one request (retried like any other): {status: 200, total, totalPages,
+   * bytes}; a refusal (401/403) or any other failure throws MotoPressError (code unauthorized, forbidden, …).
+   */
+  async function getPage(collection, { query, page = 1, signal } = {}) {
+    checkCollection(collection);
+    const { perPage, pairs } = collectionQuery(query);
+    const response = await runner.get(`/${collection}`, [['per_page', String(perPage)], ['page', String(page)], ...pairs], {
+      expect: 'array', label: `GET /${collection}?page=${page}`, signal,
+    });
+    return { status: response.status, total: intHeader(response.headers, 'x-wp-total'), totalPages: intHeader(response.headers, 'x-wp-totalpages'), bytes: response.bytes };
   }
 
   /** The whole collection in memory: records (deduplicated, page order) and each page's raw bytes. */
@@ -162,6 +185,7 @@ export function createMotoPressClient(options) {
     addressCheck,
     getCollection,
     streamCollection,
+    getPage,
     getOne,
     checkCredentials,
   };
@@ -196,6 +220,12 @@ function collectionQuery(query) {
     }
   }
   return { perPage, pairs };
+}
+
+function httpDate(headers) {
+  const value = headers?.get('date');
+  const time = value ? Date.parse(value) : NaN;
+  return Number.isFinite(time) ? new Date(time).toISOString() : null;
 }
 
 function intHeader(headers, name) {

@@ -1,4 +1,5 @@
-// One pass over a WordPress collection: page 1 first (it tells X-WP-TotalPages), then pages 2..n with at
+// One pass over a WordPress collection: page 1 (it tells X-WP-TotalPages) — together with pages 2..k when
+// the caller expects k pages (the last pass's count), so no page goes out alone — then the rest with at
 // most `concurrency` requests in flight, handed to `onPage` strictly in page order while later pages are
 // still being fetched. Records are deduplicated by id across pages (pages drift when bookings are created
 // while paging, FIELD-NOTES), and at the end the unique ids are compared with X-WP-Total — reported, not
@@ -21,10 +22,13 @@
  * @param {AbortSignal} [o.signal]
  * @param {string} [o.collection] for warnings
  * @param {number} [o.window] pages fetched ahead of delivery (default 2 × concurrency)
+ * @param {number} [o.expectedPages] how many pages the caller expects (e.g. the last pass's): pages
+ *   2..min(expectedPages, concurrency) are requested together with page 1; past the real end they answer []
+ *   and are dropped
  * @returns {Promise<{total: number|null, totalPages: number|null, totalAtEnd: number|null, pages: number,
  *   unique: number, duplicates: number, withoutId: number, consistent: boolean, warnings: Array<{code: string, message: string}>}>}
  */
-export async function streamPages({ fetchPage, perPage, concurrency, onPage, signal, collection = 'collection', window }) {
+export async function streamPages({ fetchPage, perPage, concurrency, onPage, signal, collection = 'collection', window, expectedPages }) {
   const controller = new AbortController();
   const linked = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
   const ahead = Math.max(window ?? concurrency * 2, concurrency, 1);
@@ -56,11 +60,29 @@ export async function streamPages({ fetchPage, perPage, concurrency, onPage, sig
     return onPage?.({ page, bytes: fetched.bytes, records, duplicates: dups, total: plan.total, totalPages: plan.totalPages, reportedTotal: fetched.total });
   }
 
-  const first = await fetchPage(1, linked);
+  // Pages requested before page 1 answered (by page number); a rejection is observed only if the page is used.
+  const early = new Map();
+  for (let page = 2; page <= Math.min(Math.floor(expectedPages ?? 1), concurrency); page += 1) {
+    const pending = fetchPage(page, linked);
+    pending.catch(() => {});
+    early.set(page, pending);
+  }
+  let first;
+  try {
+    first = await fetchPage(1, linked);
+  } catch (error) {
+    controller.abort(error);
+    await Promise.allSettled(early.values());
+    throw error;
+  }
   const plan = { total: first.total, totalPages: first.totalPages };
   totalAtEnd = first.total;
   let pages;
 
+  // Early pages past the real end, or all of them when paging falls back to sequential, are not used.
+  for (const page of [...early.keys()]) {
+    if (plan.totalPages === null || page > plan.totalPages) early.delete(page);
+  }
   if (plan.totalPages === null) {
     // No X-WP-TotalPages (a proxy stripped it): page sequentially until a short or an all-seen page.
     warnings.push({ code: 'no_totals', message: `${collection}: no X-WP-Total / X-WP-TotalPages headers; paged until a short page` });
@@ -116,7 +138,8 @@ export async function streamPages({ fetchPage, perPage, concurrency, onPage, sig
         while (!failure && page > delivered + ahead) await new Promise((resolve) => waiting.push(resolve));
         if (failure) return;
         try {
-          const fetched = await fetchPage(page, linked);
+          const fetched = await (early.get(page) ?? fetchPage(page, linked));
+          early.delete(page);
           if (fetched.total !== null) totalAtEnd = fetched.total;
           ready.set(page, fetched);
           drain();

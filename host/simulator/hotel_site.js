@@ -1,15 +1,19 @@
 // One simulated MotoPress site: its accommodation types, units, bookings and rates as WordPress posts
 // (with the server-side created/modified times and post status the REST bodies do not show), and the
 // edits the control API and write endpoints make. Edits update the modified time, as WordPress does.
+// Each collection keeps its list orders sorted (sorted_collection.js), so every edit goes through it.
 import { deriveHotelKeys } from './hotel_keys.js';
+import { selectIndexedPage } from './indexed_page.js';
+import { plainString } from './plain_string.js';
 import { generateHotel } from './profiles/index.js';
+import { SortedCollection } from './sorted_collection.js';
 
 export const COLLECTIONS = ['accommodation_types', 'accommodations', 'bookings', 'rates'];
 const BOOKING_STATUSES = new Set(['pending-user', 'pending-payment', 'pending', 'abandoned', 'confirmed', 'cancelled']);
 
 /** "YYYY-MM-DDTHH:MM:SS" in UTC, the form WordPress keeps post_modified_gmt in. */
 export function gmtString(ms) {
-  return new Date(ms).toISOString().slice(0, 19);
+  return plainString(new Date(ms).toISOString().slice(0, 19));
 }
 
 export class SiteError extends Error {
@@ -36,7 +40,10 @@ export class HotelSite {
     let maxId = 0;
     for (const collection of COLLECTIONS) {
       const source = { accommodation_types: data.types, accommodations: data.units, bookings: data.bookings, rates: data.rates }[collection];
-      this.collections[collection] = new Map(source.map((e) => [e.record.id, { record: e.record, meta: { ...e.meta } }]));
+      this.collections[collection] = new SortedCollection(source.map((e) => ({
+        record: e.record,
+        meta: { ...e.meta, created_gmt: plainString(e.meta.created_gmt), modified_gmt: plainString(e.meta.modified_gmt) },
+      })));
       for (const e of source) maxId = Math.max(maxId, e.record.id);
     }
     this.nextId = maxId + 1;
@@ -46,8 +53,22 @@ export class HotelSite {
     this.currency = data.bookings.find((b) => b.record.currency)?.record.currency ?? 'USD';
   }
 
+  /** Every entity of the collection, trash included (a copy: for tests and tools, not the request path). */
   list(collection) {
     return [...this.collections[collection].values()];
+  }
+
+  /** How many entities a default list of the collection counts (trash left out). */
+  count(collection) {
+    return this.collections[collection].liveCount;
+  }
+
+  /** One page of a collection request (see wp_collection.js), answered from the sorted orders. */
+  page(collection, query) {
+    return selectIndexedPage(this.collections[collection], query, {
+      searchable: (e) => this.searchable(collection, e),
+      localCreated: (e) => this.localCreated(collection, e),
+    });
   }
 
   get(collection, id) {
@@ -113,7 +134,7 @@ export class HotelSite {
     const id = this.nextId++;
     const now = gmtString(this.clock.now());
     const local = gmtString(this.clock.now() + this.utcOffsetMs);
-    const unit = this.list('accommodations').find((u) => u.meta.post_status === 'publish');
+    const unit = firstWhere(this.collections.accommodations.values(), (u) => u.meta.post_status === 'publish');
     if (!unit && !fields.reserved_accommodations) throw new SiteError(409, 'no_unit', 'the hotel has no published accommodation to book');
     const status = fields.status ?? 'confirmed';
     if (!BOOKING_STATUSES.has(status)) throw new SiteError(400, 'bad_status', `status must be one of ${[...BOOKING_STATUSES].join(', ')}`);
@@ -134,7 +155,7 @@ export class HotelSite {
     record.id = id;
     record.status = status;
     const entity = { record, meta: { created_gmt: now, modified_gmt: now, post_status: status, title: `Booking #${id}` } };
-    this.collections.bookings.set(id, entity);
+    this.collections.bookings.add(entity);
     return entity;
   }
 
@@ -145,23 +166,29 @@ export class HotelSite {
       throw new SiteError(400, 'bad_status', `status must be one of ${[...BOOKING_STATUSES].join(', ')}`);
     }
     const { customer, ...rest } = changes;
-    entity.record = { ...entity.record, ...rest, id: entity.record.id, customer: { ...entity.record.customer, ...(customer ?? {}) } };
-    if (changes.status !== undefined && entity.meta.post_status !== 'trash') entity.meta.post_status = changes.status;
-    this.#touch(entity);
+    this.collections.bookings.edit(entity, () => {
+      entity.record = { ...entity.record, ...rest, id: entity.record.id, customer: { ...entity.record.customer, ...(customer ?? {}) } };
+      if (changes.status !== undefined && entity.meta.post_status !== 'trash') entity.meta.post_status = changes.status;
+      this.#touch(entity);
+    });
     return entity;
   }
 
   trash(collection, id) {
     const entity = this.#require(collection, id);
-    entity.meta.post_status = 'trash';
-    this.#touch(entity);
+    this.collections[collection].edit(entity, () => {
+      entity.meta.post_status = 'trash';
+      this.#touch(entity);
+    });
     return entity;
   }
 
   restore(collection, id) {
     const entity = this.#require(collection, id);
-    entity.meta.post_status = collection === 'bookings' ? entity.record.status : 'publish';
-    this.#touch(entity);
+    this.collections[collection].edit(entity, () => {
+      entity.meta.post_status = collection === 'bookings' ? entity.record.status : 'publish';
+      this.#touch(entity);
+    });
     return entity;
   }
 
@@ -182,7 +209,7 @@ export class HotelSite {
     record.id = id;
     record.status = 'publish';
     const entity = { record, meta: { created_gmt: now, modified_gmt: now, post_status: 'publish', title } };
-    this.collections.accommodation_types.set(id, entity);
+    this.collections.accommodation_types.add(entity);
     return entity;
   }
 
@@ -194,7 +221,12 @@ export class HotelSite {
     const title = fields.title ?? `Accommodation ${id}`;
     const record = { id, status: 'publish', accommodation_type_id: typeId, title, excerpt: fields.excerpt ?? '' };
     const entity = { record, meta: { created_gmt: now, modified_gmt: now, post_status: 'publish', title } };
-    this.collections.accommodations.set(id, entity);
+    this.collections.accommodations.add(entity);
     return entity;
   }
+}
+
+function firstWhere(iterable, predicate) {
+  for (const item of iterable) if (predicate(item)) return item;
+  return undefined;
 }

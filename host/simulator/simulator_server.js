@@ -15,7 +15,7 @@ import { NonceStore } from './oauth1_verifier.js';
 import { PROFILE_NAMES } from './profiles/index.js';
 import { authenticate } from './request_auth.js';
 import { createTlsCertificate } from './tls_certificate.js';
-import { linkHeader, selectPage } from './wp_collection.js';
+import { linkHeader } from './wp_collection.js';
 import { errors } from './wp_errors.js';
 import { parseWpQuery } from './wp_query.js';
 
@@ -162,10 +162,7 @@ export async function startSimulator(options = {}) {
 
     if (id === undefined) {
       if (method !== 'GET' && method !== 'HEAD') return sendWp(res, req, site, endpoint, errors.noRoute(), url);
-      const selected = selectPage(site.list(collection), query, {
-        searchable: (e) => site.searchable(collection, e),
-        localCreated: (e) => site.localCreated(collection, e),
-      });
+      const selected = site.page(collection, query);
       if (selected.error) return sendWp(res, req, site, endpoint, selected.error, url);
       body.json = selected.page.map((e) => site.serve(collection, e, apiBase, embed));
       body.headers['X-WP-Total'] = String(selected.total);
@@ -207,6 +204,9 @@ export async function startSimulator(options = {}) {
       faultName = faultName ? `${faultName},malformed` : 'malformed';
     }
     for (const [k, v] of Object.entries(body.headers)) res.setHeader(k, v);
+    // The site's own clock, as WordPress's server sends it: the same clock as post_modified_gmt (an
+    // incremental sync takes its cursor from this header).
+    res.setHeader('Date', new Date(clock.now()).toUTCString());
     res.setHeader('Content-Type', 'application/json; charset=UTF-8');
     res.setHeader('Content-Length', String(payload.length));
     if (fault('truncate') && method !== 'HEAD') {
@@ -328,7 +328,7 @@ export async function startSimulator(options = {}) {
       siteUrl: `${origin}/${site.name}`,
       apiBase: `${origin}/${site.name}${API_PREFIX}`,
       keys: site.keys,
-      counts: Object.fromEntries(COLLECTIONS.map((c) => [c, site.list(c).filter((e) => e.meta.post_status !== 'trash').length])),
+      counts: Object.fromEntries(COLLECTIONS.map((c) => [c, site.count(c)])),
     }));
   }
 

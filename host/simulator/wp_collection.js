@@ -2,8 +2,15 @@
 // and page >= 1 (else 400 rest_invalid_param), a page past the end is 200 [] with the real totals,
 // X-WP-Total / X-WP-TotalPages as decimal strings, Link next/prev copying every request parameter
 // (oauth_* included), filters after/before/include/exclude/search/orderby/filter[…].
+import { plainString } from './plain_string.js';
 import { errors } from './wp_errors.js';
 import { listParam } from './wp_query.js';
+
+/**
+ * @typedef {{perPage: number, pageNumber: number, offset?: number, order: 'asc'|'desc', orderby: string,
+ *   statuses?: Set<string>, include?: number[], exclude: Set<number>, after?: string, before?: string,
+ *   clauses: Array<{field: string, after?: string, before?: string, inclusive: boolean}>, search?: string}} CollectionQuery
+ */
 
 const ORDERBY = new Set(['date', 'id', 'include', 'title', 'slug', 'modified']);
 
@@ -20,7 +27,7 @@ function parseLocalDate(value) {
   if (typeof value !== 'string') return undefined;
   const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?/.exec(value);
   if (!m) return undefined;
-  return `${m[1]}T${(m[2] ?? '00:00:00').padEnd(8, ':00')}`;
+  return plainString(`${m[1]}T${(m[2] ?? '00:00:00').padEnd(8, ':00')}`);
 }
 
 function statusFilter(filter) {
@@ -45,13 +52,11 @@ function dateQueryClauses(filter) {
 }
 
 /**
- * Selects, orders and pages a collection.
- * @param {Array<{record: object, meta: object}>} entities all entities of the collection (trash included)
+ * Reads and validates the paging, ordering and filter parameters of a collection request.
  * @param {Record<string, any>} query parsed with parseWpQuery
- * @param {{searchable: (entity) => string[], localCreated: (entity) => string}} access
- * @returns {{error?: {status, body}, page?: Array, total?: number, totalPages?: number, pageNumber?: number}}
+ * @returns {{error: {status, body}} | CollectionQuery}
  */
-export function selectPage(entities, query, access) {
+export function parseCollectionQuery(query) {
   const perPage = query.per_page === undefined ? 10 : integerParam(query.per_page);
   if (!(perPage >= 1 && perPage <= 100)) return invalid('per_page', 'per_page must be between 1 (inclusive) and 100 (inclusive)');
   const pageNumber = query.page === undefined ? 1 : integerParam(query.page);
@@ -62,23 +67,41 @@ export function selectPage(entities, query, access) {
   if (order !== 'asc' && order !== 'desc') return invalid('order', 'order is not one of asc and desc.');
   const orderby = query.orderby ?? 'date';
   if (!ORDERBY.has(orderby)) return invalid('orderby', `orderby is not one of ${[...ORDERBY].join(', ')}.`);
+  return {
+    perPage,
+    pageNumber,
+    offset,
+    order,
+    orderby,
+    statuses: statusFilter(query.filter),
+    include: listParam(query.include)?.map(Number),
+    exclude: new Set(listParam(query.exclude)?.map(Number) ?? []),
+    after: parseLocalDate(query.after),
+    before: parseLocalDate(query.before),
+    clauses: dateQueryClauses(query.filter),
+    search: typeof query.search === 'string' && query.search !== '' ? query.search : undefined,
+  };
+}
 
-  const statuses = statusFilter(query.filter);
-  const include = listParam(query.include)?.map(Number);
-  const exclude = new Set(listParam(query.exclude)?.map(Number) ?? []);
-  const after = parseLocalDate(query.after);
-  const before = parseLocalDate(query.before);
-  const clauses = dateQueryClauses(query.filter);
-  const search = typeof query.search === 'string' && query.search !== '' ? query.search : undefined;
-
-  let selected = entities.filter((e) => {
+/**
+ * Whether an entity is listed: post status (trash only when asked for), include/exclude, after/before,
+ * date_query clauses and search.
+ * @param {CollectionQuery} q
+ * @param {{searchable: (entity) => string[], localCreated: (entity) => string}} access
+ */
+export function entityFilter(q, access) {
+  const { statuses, include, exclude, after, before, clauses, search } = q;
+  return (e) => {
     const status = e.meta.post_status;
     if (statuses ? !statuses.has(status) && !(statuses.has('any') && status !== 'trash') : status === 'trash') return false;
     if (include && !include.includes(e.record.id)) return false;
-    if (exclude.has(e.record.id)) return false;
-    const local = access.localCreated(e);
-    if (after && !(local > after)) return false;
-    if (before && !(local < before)) return false;
+    // Only when asked: records come in many shapes, so reading their id is a slow (megamorphic) load.
+    if (exclude.size > 0 && exclude.has(e.record.id)) return false;
+    if (after || before) {
+      const local = access.localCreated(e);
+      if (after && !(local > after)) return false;
+      if (before && !(local < before)) return false;
+    }
     for (const c of clauses) {
       const v = e.meta[c.field];
       if (c.after && !(c.inclusive ? v >= c.after : v > c.after)) return false;
@@ -86,8 +109,12 @@ export function selectPage(entities, query, access) {
     }
     if (search && String(e.record.id) !== search && !access.searchable(e).includes(search)) return false;
     return true;
-  });
+  };
+}
 
+/** The order of a listing: the orderby key in the asked direction, ties as MySQL shows them (by id). */
+export function entityOrder(q) {
+  const { include, order, orderby } = q;
   const key = {
     date: (e) => e.meta.created_gmt,
     modified: (e) => e.meta.modified_gmt,
@@ -97,18 +124,35 @@ export function selectPage(entities, query, access) {
     include: (e) => (include ? include.indexOf(e.record.id) : e.record.id),
   }[orderby];
   const direction = orderby === 'include' ? 1 : order === 'asc' ? 1 : -1;
-  selected = selected.sort((a, b) => {
+  return (a, b) => {
     const ka = key(a);
     const kb = key(b);
     if (ka < kb) return -direction;
     if (ka > kb) return direction;
     return (a.record.id - b.record.id) * (order === 'asc' ? 1 : -1); // ties as MySQL does in practice: by id
-  });
+  };
+}
 
+/** Where a page starts in the listing: `offset` replaces `page` when given. */
+export function pageStart(q) {
+  return q.offset ?? (q.pageNumber - 1) * q.perPage;
+}
+
+/**
+ * Selects, orders and pages a collection the straightforward way: filters every entity, sorts the
+ * matches. The reference the indexed path (indexed_page.js) must agree with, and its fallback.
+ * @param {Iterable<{record: object, meta: object}>} entities all entities of the collection (trash included)
+ * @param {Record<string, any>} query parsed with parseWpQuery
+ * @param {{searchable: (entity) => string[], localCreated: (entity) => string}} access
+ * @returns {{error?: {status, body}, page?: Array, total?: number, totalPages?: number, pageNumber?: number}}
+ */
+export function selectPage(entities, query, access) {
+  const q = parseCollectionQuery(query);
+  if (q.error) return q;
+  const selected = [...entities].filter(entityFilter(q, access)).sort(entityOrder(q));
   const total = selected.length;
-  const totalPages = Math.ceil(total / perPage);
-  const start = offset ?? (pageNumber - 1) * perPage;
-  return { page: selected.slice(start, start + perPage), total, totalPages, pageNumber };
+  const start = pageStart(q);
+  return { page: selected.slice(start, start + q.perPage), total, totalPages: Math.ceil(total / q.perPage), pageNumber: q.pageNumber };
 }
 
 /**

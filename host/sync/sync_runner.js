@@ -8,9 +8,14 @@ import { withTransientRetry } from '../db/database_faults.js';
 import { pagesAsJson } from '../motopress/pages_json.js';
 import { markBookingsGone, writeAccommodationsPlan, writeBookingsPagePlan, writeResolvedUnits } from './plan_writer.js';
 import { loadStoredAccommodations, loadStoredBookings } from './stored_state.js';
+import { loadSyncCursor, saveSyncCursor } from './sync_cursor_store.js';
 import { SyncError } from './sync_errors.js';
-import { LEASE_RENEW_MS, acquireTenantLock, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
+import { LEASE_RENEW_MS, acquireTenantLock, holdsTenantLock, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
 
+// A full pass every N-th run catches bookings deleted for good (an incremental pass never sees them).
+const FULL_PASS_EVERY = Math.max(1, Number(process.env.MPHB_FULL_PASS_EVERY) || 24);
+// The incremental query starts this long before the cursor: covers clock skew and late commits upstream.
+const OVERLAP_SECONDS = 600;
 
 // Client errors already name the tenant; say it once.
 function withoutTenant(message, slug) {
@@ -41,7 +46,7 @@ function emptyCounts() {
     types_created: 0, types_updated: 0, types_unchanged: 0, types_deactivated: 0,
     units_created: 0, units_updated: 0, units_unchanged: 0, units_deactivated: 0,
     created: 0, updated: 0, unchanged: 0, cancelled: 0, blocks: 0, placeholders: 0, gone: 0, warnings: 0, errors: 0,
-    pages: 0, requests: 0,
+    pages: 0, requests: 0, bytes: 0,
   };
 }
 
@@ -57,10 +62,14 @@ function emptyCounts() {
  * @param {(event: {type, stage, current, total, message, counts?, code?}) => void} [o.onEvent]
  * @param {string} [o.runId]          the run's id (default: a new UUID), known to the caller before events
  * @param {AbortSignal} [o.signal]    stop at the next page boundary (never inside a page) as 'interrupted'
- * @returns {Promise<{runId, status: 'succeeded', counts, warnings}>}
+ * @param {'auto'|'full'} [o.pass='auto']  'auto': incremental when the tenant's cursor allows (only bookings
+ *   modified since the last complete pass, trash included; never reconciles), else full; 'full': list every
+ *   booking and reconcile. counts.pass says which ran; stats has per-stage timings, requests and bytes.
+ * @returns {Promise<{runId, status: 'succeeded', counts, warnings, stats}>}
  * @throws {SyncError} with a stable code; the run is recorded as failed (unless already_running)
  */
-export async function runSync({ db, core, tenant, client, kind = 'sync-all', clock = () => new Date(), onEvent = () => {}, runId = randomUUID(), signal }) {
+export async function runSync({ db, core, tenant, client, kind = 'sync-all', clock = () => new Date(), onEvent = () => {}, runId = randomUUID(), signal, pass: requestedPass = 'auto' }) {
+  if (requestedPass !== 'auto' && requestedPass !== 'full') throw new TypeError(`pass must be 'auto' or 'full', not ${JSON.stringify(requestedPass)}`);
   const tenantId = tenant.tenant_id;
   // `stage` is a stage name (SSE events carry it); `where` says where in it the run stopped.
   // The signal's reason says why (a departed SSE client, SIGTERM); never inside a page.
@@ -70,8 +79,17 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     throw new SyncError('interrupted', `tenant ${tenant.slug}: stopped ${where} because ${why}; the next run completes the work`, { stage });
   };
   const now = clock().toISOString();
+  const runStarted = performance.now();
   const counts = emptyCounts();
   const warnings = [];
+  // Per stage: wall time, requests and bytes received (recorded on the run; `mphb-sync runs` shows them).
+  const stats = { stages: {} };
+  const stageStarted = {};
+  const startStage = (stage) => { stageStarted[stage] = { at: performance.now(), requests: counts.requests, bytes: counts.bytes }; };
+  const endStage = (stage) => {
+    const s = stageStarted[stage];
+    if (s) stats.stages[stage] = { ms: Math.round(performance.now() - s.at), requests: counts.requests - s.requests, bytes: counts.bytes - s.bytes };
+  };
   const emit = (event) => onEvent({ current: 0, total: 0, message: '', ...event });
   const warn = (list, stage) => {
     for (const w of list) {
@@ -103,6 +121,11 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
   const stopIfLockLost = (stage, where) => {
     if (lockLost) throw new SyncError('lock_lost', `tenant ${tenant.slug}: this run's lock expired and another run took it; stopped ${where}`, { stage });
   };
+  // Inside a write transaction: this run still holds the lock, until the commit (see holdsTenantLock).
+  const fence = async (tx, where, stage = 'reconcile') => {
+    if (!(await holdsTenantLock(tx, tenantId, runId))) lockLost = true;
+    stopIfLockLost(stage, where);
+  };
   try {
     // Holding the lock, any other run still "running" belongs to a process that died: close it.
     await db.query(`update public.sync_runs set status = 'interrupted', finished_at = now(), error_code = 'interrupted',
@@ -111,6 +134,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     await db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at) values ($1, $2, $3, 'running', $4)`,
       [runId, tenantId, kind, now]);
     // Stage 1: accommodations, all or nothing.
+    startStage('accommodations');
     emit({ type: 'progress', stage: 'accommodations', message: 'fetching accommodation types and accommodations' });
     let types;
     let units;
@@ -121,6 +145,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       throw motoPressFailure(error, 'accommodations', tenant.slug, 'accommodations_failed');
     }
     counts.requests += types.requests + units.requests;
+    counts.bytes += types.bytes + units.bytes;
     const accommodationsPlan = core.planAccommodations({
       tenantId, now, accommodationTypes: pagesAsJson(types.bodies), accommodations: pagesAsJson(units.bodies),
       current: await loadStoredAccommodations(db, tenantId),
@@ -135,15 +160,45 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     warn(accommodationsPlan.warnings, 'accommodations');
     emit({ type: 'progress', stage: 'accommodations', current: 1, total: 1,
       message: `${types.records.length} accommodation types, ${units.records.length} accommodations` });
+    endStage('accommodations');
 
     if (kind === 'sync-all') {
-      // Stage 2: reservations, page by page, each page with its rooms in one transaction.
+      // Stage 2: reservations, page by page, each page with its rooms in one transaction. The core
+      // decides the pass: full, or only what changed since the tenant's cursor (after a probe of the
+      // site's filters the first time).
+      startStage('reservations');
+      const { cursor, lastTotalPages } = await loadSyncCursor(db, tenantId);
+      const passInput = { tenant_id: tenantId, requested: requestedPass, now, cursor, full_every: FULL_PASS_EVERY, overlap_seconds: OVERLAP_SECONDS };
+      // The probe of the site's filters: one page of a query no booking can match. 403: the key may not filter.
+      const askProbe = async (query) => {
+        counts.requests += 1;
+        try {
+          const answer = await client.getPage('bookings', { query, signal });
+          counts.bytes += answer.bytes.length;
+          return { status: answer.status, total: answer.total };
+        } catch (error) {
+          if (!error.endpoint) throw error;
+          if (error.status !== 403) throw motoPressFailure(error, 'reservations', tenant.slug);
+          return { status: 403, total: null };
+        }
+      };
+      let decision = core.decideSyncPass(passInput);
+      if (decision.pass === 'probe') decision = core.decideSyncPass({ ...passInput, probe: await askProbe(decision.query) });
+      // A full pass while the verdict is unknown asks the probe alongside, so the next run can be incremental.
+      const probeAnswer = decision.probe ? askProbe(decision.probe) : null;
+      probeAnswer?.catch(() => {});
+      if (decision.errors.length > 0) throw new SyncError('invalid_state', `tenant ${tenant.slug}: ${decision.errors[0].code} at ${decision.errors[0].path}: ${decision.errors[0].message}`, { stage: 'reservations' });
+      warn(decision.warnings, 'reservations');
+      counts.pass = decision.pass;
+      stats.pass = { kind: decision.pass, reason: decision.reason, filters: decision.filters };
       const state = await loadStoredBookings(db, tenantId);
       session = core.bookingsSync({ tenantId, now, ...state });
       const pageErrors = [];
       let pass;
       try {
         pass = await client.streamCollection('bookings', {
+          query: decision.query ?? undefined,
+          expectedPages: decision.pass === 'full' ? lastTotalPages ?? undefined : undefined,
           onPage: async ({ page, bytes, totalPages }) => {
             stopIfAsked('reservations', `before page ${page}`);
             let plan = session.planPage(bytes);
@@ -168,7 +223,10 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
               if (plan.unknown_units.length > 0) throw new SyncError('unresolved_units', `tenant ${tenant.slug}: units still unknown after fetching them`);
             }
             // A page is one transaction: a transient fault (connection lost, serialization) is retried whole.
-            await withTransientRetry(() => db.transaction((tx) => writeBookingsPagePlan(tx, tenantId, plan)), {
+            await withTransientRetry(() => db.transaction(async (tx) => {
+              await fence(tx, `before writing page ${page}`, 'reservations');
+              await writeBookingsPagePlan(tx, tenantId, plan);
+            }), {
               onRetry: (error) => warn([{ code: 'database_retry', path: `page ${page}`, message: `page ${page} written again after ${error.code}: ${error.message}`, tenant_id: tenantId }], 'reservations'),
             });
             counts.created += plan.counts.created;
@@ -182,8 +240,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
             pageErrors.push(...located);
             warn(plan.warnings.map((w) => locateInPage(w, page, bytes)), 'reservations');
             for (const e of located) emit({ type: 'warning', stage: 'reservations', message: `${e.code} at ${e.path} of page ${page}${e.booking_id ? ` (booking ${e.booking_id})` : ''}: ${e.message}`, code: e.code });
-            emit({ type: 'progress', stage: 'reservations', current: page, total: totalPages, message: `page ${page} of ${totalPages}` });
-            if (!(await renewTenantLock(db, tenantId, runId))) lockLost = true;
+            emit({ type: 'progress', stage: 'reservations', current: page, total: totalPages, message: `${decision.pass === 'incremental' ? 'changed bookings: ' : ''}page ${page} of ${totalPages}` });
+            // The lease is renewed by the timer, off this path; a lost lease stops the run here.
             stopIfLockLost('reservations', `after page ${page}`);
           },
         });
@@ -193,11 +251,18 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
         throw error;
       }
       counts.requests += pass.requests;
+      counts.bytes += pass.bytes;
+      for (const w of pass.warnings) warn([{ ...w, path: 'bookings', tenant_id: tenantId }], 'reservations');
+      endStage('reservations');
 
-      // Stage 3: reconcile, only after a complete, error-free pass.
+      // Stage 3: reconcile, only after a complete, error-free full pass.
       stopIfAsked('reconcile', 'before reconcile');
+      startStage('reconcile');
       const reconcile = session.reconcile(pass.total);
-      if (!reconcile.complete || pageErrors.length > 0) {
+      const complete = pageErrors.length === 0 && pass.consistent && (decision.pass === 'incremental' || reconcile.complete);
+      if (decision.pass === 'incremental') {
+        // Only changed bookings were listed: nothing can be concluded about the others.
+      } else if (!reconcile.complete || pageErrors.length > 0) {
         warn([{ code: 'reconcile_skipped', path: 'bookings', message: `the pass saw ${reconcile.seen} of ${reconcile.total} bookings${pageErrors.length ? ` and ${pageErrors.length} had errors` : ''}; nothing is marked gone this run`, tenant_id: tenantId }], 'reconcile');
       } else {
         emit({ type: 'progress', stage: 'reconcile', current: 0, total: reconcile.confirm.length, message: `confirming ${reconcile.confirm.length} bookings missing from the pass` });
@@ -212,18 +277,32 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
             throw motoPressFailure(error, 'reconcile', tenant.slug);
           }
           counts.requests += 1;
-          const decision = session.confirm(id, r.status, r.bytes ? new TextDecoder().decode(r.bytes) : '');
-          warn(decision.warnings, 'reconcile');
-          if (decision.decision === 'gone') {
+          counts.bytes += r.bytes?.length ?? 0;
+          const verdict = session.confirm(id, r.status, r.bytes ? new TextDecoder().decode(r.bytes) : '');
+          warn(verdict.warnings, 'reconcile');
+          if (verdict.decision === 'gone') {
             gone.push(id);
-            mark = decision.mark;
+            mark = verdict.mark;
           }
-          emit({ type: 'progress', stage: 'reconcile', current: i + 1, total: reconcile.confirm.length, message: `booking ${id}: ${decision.decision}` });
+          emit({ type: 'progress', stage: 'reconcile', current: i + 1, total: reconcile.confirm.length, message: `booking ${id}: ${verdict.decision}` });
         }
         stopIfLockLost('reconcile', 'before marking bookings gone');
-        if (gone.length > 0) await db.transaction((tx) => markBookingsGone(tx, tenantId, gone, mark));
+        if (gone.length > 0) await db.transaction(async (tx) => { await fence(tx, 'before marking bookings gone'); await markBookingsGone(tx, tenantId, gone, mark); });
         counts.gone = gone.length;
       }
+      endStage('reconcile');
+      // The cursor moves only after a complete pass, to when it began by the site's clock (its Date header;
+      // else ours): everything modified before then is in the database.
+      stopIfLockLost('reconcile', 'before storing the cursor');
+      const settled = core.settleSyncPass({ tenant_id: tenantId, pass: decision.pass, started_at: pass.serverDate ?? now, complete, cursor,
+        filters: decision.filters, ...(probeAnswer ? { probe: await probeAnswer } : {}) });
+      if (settled.cursor) {
+        await db.transaction(async (tx) => {
+          await fence(tx, 'before storing the cursor');
+          await saveSyncCursor(tx, tenantId, settled.cursor, decision.pass === 'full' && complete ? pass.totalPages : null);
+        });
+      }
+      warn(settled.warnings, 'reconcile');
       if (pageErrors.length > 0) {
         const first = pageErrors[0];
         throw new SyncError('invalid_records', `tenant ${tenant.slug}: ${pageErrors.length} booking(s) could not be mapped (first: ${first.booking_id ? `booking ${first.booking_id}, ` : ''}${first.code} at ${first.path} of page ${first.page}: ${first.message}); the others were written`,
@@ -232,20 +311,23 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     }
 
     stopIfLockLost('done', 'before recording the run');
-    await db.query(`update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb
-      where id = $1 and status = 'running'`, [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200))]);
+    stats.total_ms = Math.round(performance.now() - runStarted);
+    await db.query(`update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
+        stats = $4::text::jsonb
+      where id = $1 and status = 'running'`, [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), JSON.stringify(stats)]);
     await db.query(`update public.integration_configs set last_sync_at = now() where tenant_id = $1 and integration_type = 'motopress'`, [tenantId]);
     emit({ type: 'complete', stage: 'done', current: 1, total: 1, message: `${kind} of ${tenant.slug} finished`, counts });
-    return { runId, status: 'succeeded', counts, warnings };
+    return { runId, status: 'succeeded', counts, warnings, stats };
   } catch (error) {
     const failure = error instanceof SyncError ? error
       : new SyncError('database_error', `tenant ${tenant.slug}: ${error.message}`, { cause: error.code });
     // The database may be the thing that failed: record the failure as soon as it answers again (a few
     // seconds at most; otherwise the next run closes this one as interrupted).
+    stats.total_ms = Math.round(performance.now() - runStarted);
     await persist(() => db.query(`update public.sync_runs set status = $6, finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
-        error_code = $4, error_message = $5 where id = $1`,
+        error_code = $4, error_message = $5, stats = $7::text::jsonb where id = $1`,
     [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), failure.code, failure.message,
-      failure.code === 'interrupted' ? 'interrupted' : 'failed']));
+      failure.code === 'interrupted' ? 'interrupted' : 'failed', JSON.stringify(stats)]));
     failure.runId = runId;
     failure.counts = counts;
     emit({ type: 'error', stage: failure.details.stage ?? 'sync', message: failure.message, code: failure.code, counts });

@@ -66,6 +66,16 @@ export async function renewTenantLock(db, tenantId, runId, leaseSeconds = LEASE_
   return rows.length === 1;
 }
 
+/**
+ * Inside a write transaction: whether this run still holds the tenant's lock. Locks the lease row (share)
+ * until the transaction ends, so no other run can take the lock between this check and the commit — a
+ * page is never written by a run that lost its lock (fencing), whatever the renewal timer saw.
+ */
+export async function holdsTenantLock(tx, tenantId, runId) {
+  const rows = await tx.query('select 1 from public.sync_locks where tenant_id = $1 and run_id = $2 for share', [tenantId, runId]);
+  return rows.length > 0;
+}
+
 export async function releaseTenantLock(db, tenantId, runId) {
   heldHere.delete(runId); // even if the row cannot be deleted now, this process no longer holds it
   await db.query('delete from public.sync_locks where tenant_id = $1 and run_id = $2', [tenantId, runId]);

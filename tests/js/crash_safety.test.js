@@ -90,7 +90,8 @@ describe.each(databaseKinds())('crash safety on %s', (kind) => {
   });
 
   test('SIGTERM: the current page is finished, the run is recorded interrupted, the lock released, --json says so', async () => {
-    const run = start(['sync-all', '--tenant', 'slow', '--json'], env, (err) => /\[reservations\] progress 1\//.test(err));
+    // --full: the tenant was synced above, so a default run would be a short incremental one.
+    const run = start(['sync-all', '--tenant', 'slow', '--json', '--full'], env, (err) => /\[reservations\] progress 1\//.test(err));
     await run.ready;
     run.child.kill('SIGTERM');
     const out = await run.done;

@@ -136,7 +136,8 @@ describe.each(databaseKinds())('the HTTP Sync All stream on %s', (kind) => {
   const tokens = {};
   const bearer = (slug) => ({ authorization: `Bearer ${tokens[slug]}` });
   const url = (path, slug, extra = '') => `${server.url}${BASE}${path}?tenant_id=${slug}${extra}`;
-  const syncAll = (slug, headers = {}) => openStream(url('/sync-all', slug), { method: 'POST', headers: { ...bearer(slug), ...headers } });
+  // Full passes: these tests follow a pass's pages (a re-sync is otherwise incremental: one short page).
+  const syncAll = (slug, headers = {}) => openStream(url('/sync-all', slug, '&full=true'), { method: 'POST', headers: { ...bearer(slug), ...headers } });
   const clientFor = (tenant) => h.client(tenant.slug, CLIENT_OPTIONS);
 
   beforeAll(async () => {
@@ -300,7 +301,7 @@ describe.each(databaseKinds())('the HTTP Sync All stream on %s', (kind) => {
     const runs = [];
     const writer = createHttpApp({ db: slowDb, core: h.core, clientFor, heartbeatMs: 200, waitUntil: (p) => runs.push(p) });
     const follower = createHttpApp({ db: h.db, core: h.core, clientFor, heartbeatMs: 200 });
-    const started = await writer.fetch(new Request(`http://writer.local${BASE}/sync-all?tenant_id=big`, { method: 'POST', headers: bearer('big') }));
+    const started = await writer.fetch(new Request(`http://writer.local${BASE}/sync-all?tenant_id=big&full=true`, { method: 'POST', headers: bearer('big') }));
     const own = sseReader(started);
     await own.readUntil((events) => events.length >= 1);
     const runId = own.events()[0].data.run_id;
@@ -397,8 +398,12 @@ describe.each(databaseKinds())('the HTTP Sync All stream on %s', (kind) => {
     const stored = await h.db.query('select id, status from public.sync_runs where tenant_id = $1', [big.tenant_id]);
     expect(body.runs.map((r) => r.id).sort()).toEqual(stored.map((r) => r.id).sort());
     for (const r of body.runs) {
-      expect(Object.keys(r).sort()).toEqual(['counts', 'error_code', 'error_message', 'finished_at', 'id', 'kind', 'started_at', 'status']);
-      if (r.status === 'succeeded') expect(r.counts).toMatchObject({ pages: 5, created: expect.any(Number), blocks: expect.any(Number) });
+      expect(Object.keys(r).sort()).toEqual(['counts', 'error_code', 'error_message', 'finished_at', 'id', 'kind', 'started_at', 'stats', 'status']);
+      if (r.status === 'succeeded') {
+        expect(r.counts).toMatchObject({ pages: r.counts.pass === 'full' ? 5 : 1, created: expect.any(Number), blocks: expect.any(Number) });
+        expect(r.stats.stages.reservations).toMatchObject({ ms: expect.any(Number), requests: expect.any(Number), bytes: expect.any(Number) });
+        expect(r.stats.total_ms).toBeGreaterThanOrEqual(r.stats.stages.reservations.ms);
+      }
     }
     const started = body.runs.map((r) => new Date(r.started_at).getTime());
     expect([...started].sort((a, b) => b - a)).toEqual(started);
@@ -489,7 +494,7 @@ describe.each(databaseKinds())('the HTTP Sync All stream on %s', (kind) => {
     });
     const edgeUrl = `http://127.0.0.1:${edgeServer.address().port}`;
     try {
-      const first = await openStream(`${edgeUrl}${BASE}/sync-all?tenant_id=edge`, { method: 'POST', headers: bearer('edge') });
+      const first = await openStream(`${edgeUrl}${BASE}/sync-all?tenant_id=edge&full=true`, { method: 'POST', headers: bearer('edge') });
       expect(first.response.status).toBe(200);
       await first.sse.readUntil((events) => events.some((e) => e.data.stage === 'reservations'));
       first.controller.abort();

@@ -230,7 +230,8 @@ describe.each(databaseKinds())('sync-all failures on %s', (kind) => {
     expect(result.counts.pages).toBe(4);
 
     // The faulted page was asked for again, and answered the second time.
-    const bookingLog = h.sim.log().filter((e) => e.path.endsWith('/wp-json/mphb/v1/bookings'));
+    // The pages of the pass (not the one-request probe of the site's filters, which a first run also makes).
+    const bookingLog = h.sim.log().filter((e) => e.path.endsWith('/wp-json/mphb/v1/bookings') && !e.query['filter[date_query][0][after]']);
     const faulted = bookingLog.filter((e) => e.fault === fault);
     expect(faulted).toHaveLength(1);
     const samePage = bookingLog.filter((e) => e.query.page === faulted[0].query.page);
@@ -336,7 +337,7 @@ describe.each(databaseKinds())('sync-all failures on %s', (kind) => {
     expect(events.at(-1)).toMatchObject({ type: 'error', code: error.code });
     expect((await runs(h.db, tenantId)).at(-1)).toMatchObject({ status: 'failed', error_code: error.code, finished: true });
     // 401 is final: no page was asked for twice.
-    const pageRequests = h.sim.log().filter((e) => e.path.endsWith('/bookings')).map((e) => e.query.page);
+    const pageRequests = h.sim.log().filter((e) => e.path.endsWith('/bookings') && !e.query['filter[date_query][0][after]']).map((e) => e.query.page);
     expect(new Set(pageRequests).size).toBe(pageRequests.length);
 
     const written = pagesWritten(events);

@@ -16,6 +16,7 @@
 #include "../src/legacy_adoption.hpp"
 #include "../src/offline_plan.hpp"
 #include "../src/stay_answer.hpp"
+#include "../src/sync_pass_plan.hpp"
 
 namespace {
 
@@ -86,6 +87,17 @@ emscripten::val guest_access(uintptr_t stay_ptr, double stay_len, std::string no
   return result_view();
 }
 
+// Which pass a Sync All makes over /bookings, and the cursor it leaves.
+emscripten::val sync_pass_decision(uintptr_t ptr, double len) {
+  g_result = mphb::decide_sync_pass_json(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+  return result_view();
+}
+
+emscripten::val sync_pass_settlement(uintptr_t ptr, double len) {
+  g_result = mphb::settle_sync_pass_json(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+  return result_view();
+}
+
 // Adoption of an old-sync database: legacy rows against the upstream truth.
 emscripten::val plan_legacy_adoption(std::string tenant_id, std::string now, uintptr_t legacy_ptr, double legacy_len, uintptr_t units_ptr,
                                      double units_len, uintptr_t bookings_ptr, double bookings_len, uintptr_t confirm_ptr,
@@ -133,6 +145,8 @@ EMSCRIPTEN_BINDINGS(mphb_core) {
   emscripten::function("guestLoginDecision", &guest_login_decision);
   emscripten::function("guestAccess", &guest_access);
   emscripten::function("planLegacyAdoption", &plan_legacy_adoption);
+  emscripten::function("syncPassDecision", &sync_pass_decision);
+  emscripten::function("syncPassSettlement", &sync_pass_settlement);
   emscripten::class_<BookingsSync>("BookingsSync")
       .constructor<std::string, std::string, std::string, std::string, std::string>()
       .function("initErrors", &BookingsSync::initErrors)

@@ -39,10 +39,14 @@ export async function createSyncHarness(kind, simOptions = {}) {
         sleep: async () => {}, retries: 2, timeoutMs: 5000, ...options,
       });
     },
-    /** Runs a sync like the CLI; resolves to the result or rejects with the SyncError. */
-    async syncAll(slug, { kind: syncKind = 'sync-all', events = [], clock, clientOptions } = {}) {
+    /**
+     * Runs a sync like the CLI; resolves to the result or rejects with the SyncError. `pass` defaults to
+     * 'full': these suites check what a full pass does (reconcile included); the incremental pass, the
+     * product's default for re-syncs, has its own suites (sync_incremental*.test.js).
+     */
+    async syncAll(slug, { kind: syncKind = 'sync-all', events = [], clock, clientOptions, pass = 'full' } = {}) {
       const t = tenants.get(slug);
-      return runSync({ db, core, tenant: { tenant_id: t.tenant_id, slug }, client: harness.client(slug, clientOptions), kind: syncKind, clock, onEvent: (e) => events.push(e) });
+      return runSync({ db, core, tenant: { tenant_id: t.tenant_id, slug }, client: harness.client(slug, clientOptions), kind: syncKind, clock, pass, onEvent: (e) => events.push(e) });
     },
     async close() {
       await sim.stop();

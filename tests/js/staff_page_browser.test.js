@@ -184,9 +184,10 @@ describeBrowser(`the staff page in chromium${runnable ? '' : ` (skipped: ${CHROM
   });
 
   test('Sync All while another one runs says already_running', async () => {
-    sim.setLatency(400);
-    // Another client starts Sync All over POST with the bearer and holds its stream.
-    const response = await fetch(`${server.url}/api/integrations/motopress/sync-all?tenant_id=${HOTEL}`, {
+    // Slow enough that the other run is still going while the browser opens the page and starts its own.
+    sim.setLatency(2000);
+    // Another client starts a (long: full) Sync All over POST with the bearer and holds its stream.
+    const response = await fetch(`${server.url}/api/integrations/motopress/sync-all?tenant_id=${HOTEL}&full=true`, {
       method: 'POST', headers: { Authorization: `Bearer ${token}` },
     });
     expect(response.status).toBe(200);

@@ -16,15 +16,7 @@ struct Customer {
   bool has_data() const { return !first_name.empty() || !last_name.empty() || !email.empty() || !phone.empty(); }
 };
 
-struct Room {
-  int64_t accommodation = 0;
-  int64_t type = 0;
-  int64_t rate = 0;
-  int64_t adults = 0;
-  int64_t children = 0;
-  std::string guest_name;
-  std::string path;
-};
+using Room = BookingRoom;
 
 bool read_customer(const FieldReader& booking, Customer& out, Diagnostics& diagnostics) {
   const json* c = booking.find("customer");
@@ -80,8 +72,11 @@ std::string full_name(const Customer& c) {
   return c.first_name + " " + c.last_name;
 }
 
-void map_one_booking(const json& record, const std::string& path, const TenantContext& tenant,
-                     const UnitTypeIndex& units, MappedBookings& out, Diagnostics& diagnostics) {
+}  // namespace
+
+BookingRecordResult map_booking_record(const json& record, const std::string& path, const UnitTypeIndex& units,
+                                       const std::function<bool(int64_t)>& page_has, Diagnostics& diagnostics) {
+  BookingRecordResult result;
   const size_t errors_before = diagnostics.error_count();
   FieldReader r(record, path, diagnostics);
   auto id = r.id("id", Presence::kRequired);
@@ -105,15 +100,12 @@ void map_one_booking(const json& record, const std::string& path, const TenantCo
   if (check_in && check_out && *check_out < *check_in) {
     diagnostics.error("invalid_dates", r.path_of("check_out_date"), "check_out_date is before check_in_date");
   }
-  if (diagnostics.error_count() != errors_before || !id || !customer_ok || !rooms_ok) return;
+  if (diagnostics.error_count() != errors_before || !id || !customer_ok || !rooms_ok) return result;
 
   const std::string booking_path_id = "booking " + std::to_string(*id);
-  if (out.reservations.count(*id) || out.calendar_blocks.count(*id)) {
+  if (page_has(*id)) {
     diagnostics.warn("duplicate_id", r.path_of("id"), booking_path_id + " appears more than once; the last one is kept");
-    out.reservations.erase(*id);
-    out.reservation_accommodations.erase(*id);
-    out.calendar_blocks.erase(*id);
-    out.unknown_units.erase(*id);
+    result.replaces_earlier = true;
   }
 
   const MappedStatus status = map_booking_status(*status_text);
@@ -132,7 +124,7 @@ void map_one_booking(const json& record, const std::string& path, const TenantCo
   for (Room& room : rooms) {
     auto known = units.find(room.accommodation);
     if (known == units.end()) {
-      out.unknown_units[*id].push_back({room.accommodation, room.type, room.path + ".accommodation"});
+      result.unknown_units.push_back({room.accommodation, room.type, room.path + ".accommodation"});
     } else if (room.type == 0) {
       room.type = known->second;
     } else if (room.type != known->second) {
@@ -154,111 +146,168 @@ void map_one_booking(const json& record, const std::string& path, const TenantCo
   for (const Room& room : rooms) evidence.has_room_guest_name = evidence.has_room_guest_name || !room.guest_name.empty();
   evidence.ical_summary = summary;
   const BookingKind kind = classify_booking(evidence);
-  const json gone_at = status.gone ? json(tenant.now) : json(nullptr);
 
-  out.paths[*id] = path;
-  if (kind == BookingKind::kCalendarBlock) {
-    std::vector<json> blocks;
-    for (size_t position = 0; position < rooms.size(); ++position) {
-      const Room& room = rooms[position];
-      blocks.push_back({
-          {"id", calendar_block_row_id(tenant.tenant_id, *id, position)},
-          {"tenant_id", tenant.tenant_id},
-          {"external_booking_id", *id},
-          {"position", position},
-          {"accommodation_unit_id", accommodation_unit_row_id(tenant.tenant_id, room.accommodation)},
-          {"mphb_accommodation_id", room.accommodation},
-          {"mphb_type_id", room.type == 0 ? json(nullptr) : json(room.type)},
-          {"start_date", *check_in},
-          {"end_date", *check_out},
-          {"summary", nullable(summary)},
-          {"channel", channel ? json(*channel) : json(nullptr)},
-          {"status", status.status},
-          {"mphb_status", *status_text},
-          {"upstream_gone_at", gone_at},
-      });
-    }
-    if (blocks.empty()) {
-      diagnostics.warn("block_without_accommodation", r.path_of("reserved_accommodations"),
-                       booking_path_id + " is a calendar block for no accommodation; nothing to store");
-      return;
-    }
-    out.calendar_blocks[*id] = std::move(blocks);
-    return;
+  result.id = *id;
+  if (kind == BookingKind::kCalendarBlock && rooms.empty()) {
+    diagnostics.warn("block_without_accommodation", r.path_of("reserved_accommodations"),
+                     booking_path_id + " is a calendar block for no accommodation; nothing to store");
+    return result;
   }
 
-  const std::string reservation_id = reservation_row_id(tenant.tenant_id, *id);
-  std::vector<json> junction;
-  int64_t adults = 0, children = 0;
-  std::string room_guest_name;
-  for (size_t position = 0; position < rooms.size(); ++position) {
-    const Room& room = rooms[position];
-    adults += room.adults;
-    children += room.children;
-    if (room_guest_name.empty()) room_guest_name = room.guest_name;
-    junction.push_back({
-        {"id", reservation_accommodation_row_id(tenant.tenant_id, *id, position)},
+  MappedBooking b;
+  b.id = *id;
+  b.is_block = kind == BookingKind::kCalendarBlock;
+  b.imported = *imported;
+  b.gone = status.gone;
+  b.status = status.status;
+  b.mphb_status = *status_text;
+  b.check_in = *check_in;
+  b.check_out = *check_out;
+  b.check_in_time = *check_in_time;
+  b.check_out_time = *check_out_time;
+  b.booked_at = *created;
+  b.currency = *currency;
+  b.summary = summary;
+  b.total_price = total_price;
+  b.channel = channel;
+  b.reservation_code = ical.reservation_code;
+  if (!b.is_block) {
+    std::string room_guest_name;
+    for (const Room& room : rooms) {
+      if (room_guest_name.empty()) room_guest_name = room.guest_name;
+    }
+    b.guest_name = full_name(customer);
+    if (b.guest_name.empty()) b.guest_name = room_guest_name;
+    b.phone_last_4 = phone_last_4_digits(customer.phone);
+    if (!b.phone_last_4) b.phone_last_4 = ical.phone_last_4;
+    b.first_name = std::move(customer.first_name);
+    b.last_name = std::move(customer.last_name);
+    b.email = std::move(customer.email);
+    b.phone = std::move(customer.phone);
+    b.country = std::move(customer.country);
+  }
+  b.rooms = std::move(rooms);
+  result.booking = std::move(b);
+  return result;
+}
+
+namespace {
+
+json id_or_null(int64_t id) { return id == 0 ? json(nullptr) : json(id); }
+
+}  // namespace
+
+std::vector<json> calendar_block_rows(const MappedBooking& b, const TenantContext& tenant) {
+  std::vector<json> blocks;
+  const json gone_at = b.gone ? json(tenant.now) : json(nullptr);
+  for (size_t position = 0; position < b.rooms.size(); ++position) {
+    const Room& room = b.rooms[position];
+    blocks.push_back({
+        {"id", calendar_block_row_id(tenant.tenant_id, b.id, position)},
         {"tenant_id", tenant.tenant_id},
-        {"reservation_id", reservation_id},
-        {"external_booking_id", *id},
+        {"external_booking_id", b.id},
         {"position", position},
         {"accommodation_unit_id", accommodation_unit_row_id(tenant.tenant_id, room.accommodation)},
         {"mphb_accommodation_id", room.accommodation},
-        {"mphb_type_id", room.type == 0 ? json(nullptr) : json(room.type)},
+        {"mphb_type_id", id_or_null(room.type)},
+        {"start_date", b.check_in},
+        {"end_date", b.check_out},
+        {"summary", nullable(b.summary)},
+        {"channel", b.channel ? json(*b.channel) : json(nullptr)},
+        {"status", b.status},
+        {"mphb_status", b.mphb_status},
+        {"upstream_gone_at", gone_at},
+    });
+  }
+  return blocks;
+}
+
+std::vector<json> reservation_accommodation_rows(const MappedBooking& b, const TenantContext& tenant) {
+  const std::string reservation_id = reservation_row_id(tenant.tenant_id, b.id);
+  std::vector<json> junction;
+  for (size_t position = 0; position < b.rooms.size(); ++position) {
+    const Room& room = b.rooms[position];
+    junction.push_back({
+        {"id", reservation_accommodation_row_id(tenant.tenant_id, b.id, position)},
+        {"tenant_id", tenant.tenant_id},
+        {"reservation_id", reservation_id},
+        {"external_booking_id", b.id},
+        {"position", position},
+        {"accommodation_unit_id", accommodation_unit_row_id(tenant.tenant_id, room.accommodation)},
+        {"mphb_accommodation_id", room.accommodation},
+        {"mphb_type_id", id_or_null(room.type)},
         {"adults", room.adults},
         {"children", room.children},
         {"guest_name", nullable(room.guest_name)},
-        {"rate_id", room.rate == 0 ? json(nullptr) : json(room.rate)},
+        {"rate_id", id_or_null(room.rate)},
     });
   }
-
-  std::string guest_name = full_name(customer);
-  if (guest_name.empty()) guest_name = room_guest_name;
-  std::optional<std::string> phone_last_4 = phone_last_4_digits(customer.phone);
-  if (!phone_last_4) phone_last_4 = ical.phone_last_4;
-
-  json reservation = {
-      {"id", reservation_id},
-      {"tenant_id", tenant.tenant_id},
-      {"external_booking_id", *id},
-      {"status", status.status},
-      {"mphb_status", *status_text},
-      {"check_in_date", *check_in},
-      {"check_out_date", *check_out},
-      {"check_in_time", nullable(*check_in_time)},
-      {"check_out_time", nullable(*check_out_time)},
-      {"guest_name", nullable(guest_name)},
-      {"guest_first_name", nullable(customer.first_name)},
-      {"guest_last_name", nullable(customer.last_name)},
-      {"guest_email", nullable(customer.email)},
-      {"guest_phone", nullable(customer.phone)},
-      {"guest_country", nullable(customer.country)},
-      {"phone_last_4", phone_last_4 ? json(*phone_last_4) : json(nullptr)},
-      {"adults", adults},
-      {"children", children},
-      {"room_count", rooms.size()},
-      {"total_price", total_price ? json(*total_price) : json(nullptr)},
-      {"currency", nullable(*currency)},
-      {"booking_source", *imported ? "ical" : "direct"},
-      {"channel", channel ? json(*channel) : json(nullptr)},
-      {"reservation_code", ical.reservation_code ? json(*ical.reservation_code) : json(nullptr)},
-      {"accommodation_unit_id", junction.empty() ? json(nullptr) : junction.front()["accommodation_unit_id"]},
-      {"mphb_accommodation_id", rooms.empty() ? json(nullptr) : json(rooms.front().accommodation)},
-      {"mphb_type_id", rooms.empty() || rooms.front().type == 0 ? json(nullptr) : json(rooms.front().type)},
-      {"booked_at", nullable(*created)},
-      {"upstream_gone_at", gone_at},
-  };
-  out.reservations[*id] = std::move(reservation);
-  out.reservation_accommodations[*id] = std::move(junction);
+  return junction;
 }
 
-}  // namespace
+json reservation_row(const MappedBooking& b, const TenantContext& tenant) {
+  int64_t adults = 0, children = 0;
+  for (const Room& room : b.rooms) {
+    adults += room.adults;
+    children += room.children;
+  }
+  const bool has_room = !b.rooms.empty();
+  return {
+      {"id", reservation_row_id(tenant.tenant_id, b.id)},
+      {"tenant_id", tenant.tenant_id},
+      {"external_booking_id", b.id},
+      {"status", b.status},
+      {"mphb_status", b.mphb_status},
+      {"check_in_date", b.check_in},
+      {"check_out_date", b.check_out},
+      {"check_in_time", nullable(b.check_in_time)},
+      {"check_out_time", nullable(b.check_out_time)},
+      {"guest_name", nullable(b.guest_name)},
+      {"guest_first_name", nullable(b.first_name)},
+      {"guest_last_name", nullable(b.last_name)},
+      {"guest_email", nullable(b.email)},
+      {"guest_phone", nullable(b.phone)},
+      {"guest_country", nullable(b.country)},
+      {"phone_last_4", b.phone_last_4 ? json(*b.phone_last_4) : json(nullptr)},
+      {"adults", adults},
+      {"children", children},
+      {"room_count", b.rooms.size()},
+      {"total_price", b.total_price ? json(*b.total_price) : json(nullptr)},
+      {"currency", nullable(b.currency)},
+      {"booking_source", b.imported ? "ical" : "direct"},
+      {"channel", b.channel ? json(*b.channel) : json(nullptr)},
+      {"reservation_code", b.reservation_code ? json(*b.reservation_code) : json(nullptr)},
+      {"accommodation_unit_id", has_room ? json(accommodation_unit_row_id(tenant.tenant_id, b.rooms.front().accommodation)) : json(nullptr)},
+      {"mphb_accommodation_id", has_room ? json(b.rooms.front().accommodation) : json(nullptr)},
+      {"mphb_type_id", !has_room || b.rooms.front().type == 0 ? json(nullptr) : json(b.rooms.front().type)},
+      {"booked_at", nullable(b.booked_at)},
+      {"upstream_gone_at", b.gone ? json(tenant.now) : json(nullptr)},
+  };
+}
 
 MappedBookings map_bookings(const json& document, const std::string& root, const TenantContext& tenant,
                             const UnitTypeIndex& units, Diagnostics& diagnostics) {
   MappedBookings out;
+  const auto page_has = [&](int64_t id) { return out.reservations.count(id) > 0 || out.calendar_blocks.count(id) > 0; };
   for_each_record(document, root, diagnostics, [&](const json& record, const std::string& path) {
-    map_one_booking(record, path, tenant, units, out, diagnostics);
+    BookingRecordResult result = map_booking_record(record, path, units, page_has, diagnostics);
+    if (!result.id) return;
+    const int64_t id = *result.id;
+    if (result.replaces_earlier) {
+      out.reservations.erase(id);
+      out.reservation_accommodations.erase(id);
+      out.calendar_blocks.erase(id);
+      out.unknown_units.erase(id);
+    }
+    if (!result.unknown_units.empty()) out.unknown_units[id] = std::move(result.unknown_units);
+    out.paths[id] = path;
+    if (!result.booking) return;
+    if (result.booking->is_block) {
+      out.calendar_blocks[id] = calendar_block_rows(*result.booking, tenant);
+    } else {
+      out.reservations[id] = reservation_row(*result.booking, tenant);
+      out.reservation_accommodations[id] = reservation_accommodation_rows(*result.booking, tenant);
+    }
   });
   return out;
 }

@@ -1,9 +1,12 @@
 #include "bookings_sync_session.hpp"
 
 #include "accommodations_mapper.hpp"
+#include "booking_page_reader.hpp"
+#include "booking_rows_text.hpp"
 #include "collection_reader.hpp"
 #include "content_hash.hpp"
 #include "field_reader.hpp"
+#include "json_text.hpp"
 #include "plan_json.hpp"
 #include "uuid.hpp"
 
@@ -15,15 +18,66 @@ json empty_page_plan() {
           {"delete_reservations", json::array()}, {"delete_blocks", json::array()}, {"unknown_units", json::array()}};
 }
 
-// Every id a page holds, readable or not as a whole booking: such bookings exist upstream and must
-// never be reconciled as gone.
-void collect_ids(const json& document, std::set<int64_t>& seen) {
-  Diagnostics scratch;
-  for_each_record(document, "bookings", scratch, [&](const json& record, const std::string& path) {
+// Receives the records of one page as it is read: every id the page holds (readable or not as a whole
+// booking: such bookings exist upstream and must never be reconciled as gone), and the mapped bookings.
+class PageCollector : public BookingPageSink {
+ public:
+  PageCollector(const UnitTypeIndex& units, const std::set<int64_t>& seen, const std::set<int64_t>& retry)
+      : units_(units), seen_(seen), retry_(retry) {}
+
+  void record(const json& record, const std::string& path) override {
+    Diagnostics scratch;
     FieldReader r(record, path, scratch);
-    if (auto id = r.id("id", Presence::kRequired)) seen.insert(*id);
-  });
-}
+    if (const auto id = r.id("id", Presence::kRequired)) {
+      if (seen_.count(*id) && !retry_.count(*id)) {
+        ++duplicates_;  // an earlier page of this session held it
+        return;
+      }
+      ids_.insert(*id);
+    } else {
+      ++without_id_;
+    }
+    const auto page_has = [this](int64_t id) { return bookings_.count(id) > 0; };
+    BookingRecordResult result = map_booking_record(record, path, units_, page_has, diagnostics_);
+    if (!result.id) return;
+    const int64_t id = *result.id;
+    if (result.replaces_earlier) {
+      bookings_.erase(id);
+      unknown_units_.erase(id);
+    }
+    if (!result.unknown_units.empty()) unknown_units_[id] = std::move(result.unknown_units);
+    records_.insert(id);
+    if (result.booking) bookings_[id] = std::move(*result.booking);
+  }
+  void not_an_object() override { ++without_id_; }
+  Diagnostics& diagnostics() override { return diagnostics_; }
+  void restart() override {
+    diagnostics_ = Diagnostics();
+    ids_.clear();
+    records_.clear();
+    bookings_.clear();
+    unknown_units_.clear();
+    duplicates_ = without_id_ = 0;
+  }
+
+  const std::set<int64_t>& ids() const { return ids_; }
+  std::map<int64_t, MappedBooking>& bookings() { return bookings_; }
+  const std::map<int64_t, std::vector<UnitReference>>& unknown_units() const { return unknown_units_; }
+  size_t records() const { return records_.size(); }
+  int64_t duplicates() const { return duplicates_; }
+  int64_t without_id() const { return without_id_; }
+
+ private:
+  const UnitTypeIndex& units_;
+  const std::set<int64_t>& seen_;
+  const std::set<int64_t>& retry_;
+  Diagnostics diagnostics_;
+  std::set<int64_t> ids_;
+  std::set<int64_t> records_;  // bookings that passed their checks (stored or not)
+  std::map<int64_t, MappedBooking> bookings_;
+  std::map<int64_t, std::vector<UnitReference>> unknown_units_;
+  int64_t duplicates_ = 0, without_id_ = 0;
+};
 
 }  // namespace
 
@@ -62,26 +116,26 @@ std::string BookingsSyncSession::init_errors() const {
 }
 
 std::string BookingsSyncSession::plan_page(std::string_view bytes) {
-  json plan = empty_page_plan();
-  Diagnostics diagnostics;
   if (!valid_) {
+    json plan = empty_page_plan();
     plan["counts"] = json::object();
     plan["warnings"] = json::array();
     plan["errors"] = diagnostics_json(init_diagnostics_.errors(), tenant_.tenant_id);
     return dump_plan(plan);
   }
-  const auto document = parse_json_document(bytes, "bookings", diagnostics);
-  MappedBookings mapped;
-  if (document) {
-    collect_ids(*document, seen_);
-    mapped = map_bookings(*document, "bookings", tenant_, units_, diagnostics);
-  }
+  PageCollector page(units_, seen_, retry_ids_);
+  Diagnostics failure;
+  const bool parsed = read_booking_page(bytes, "bookings", page, failure);
+  Diagnostics& diagnostics = parsed ? page.diagnostics() : failure;
+  retry_ids_.clear();
+  if (parsed) seen_.insert(page.ids().begin(), page.ids().end());
   if (diagnostics.error_count() > 0) had_page_errors_ = true;
+  auto& bookings = page.bookings();
 
   // Rooms first: if any booking names a unit the database lacks, ask for it before writing anything.
   std::map<int64_t, UnitReference> unknown;
   std::set<int64_t> rejected;  // bookings naming a unit that cannot be placed
-  for (const auto& [booking_id, refs] : mapped.unknown_units) {
+  for (const auto& [booking_id, refs] : page.unknown_units()) {
     for (const auto& ref : refs) {
       if (unplaceable_units_.count(ref.mphb_accommodation_id)) {
         rejected.insert(booking_id);
@@ -94,25 +148,25 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
       if (!inserted && it->second.mphb_type_id == 0) it->second.mphb_type_id = ref.mphb_type_id;
     }
   }
-  for (int64_t id : rejected) {
-    mapped.reservations.erase(id);
-    mapped.reservation_accommodations.erase(id);
-    mapped.calendar_blocks.erase(id);
-  }
+  for (int64_t id : rejected) bookings.erase(id);
   if (!rejected.empty()) had_page_errors_ = true;
   if (!unknown.empty()) {
+    json plan = empty_page_plan();
     for (const auto& [unit_id, ref] : unknown) {
       pending_unit_types_[unit_id] = ref.mphb_type_id;
       plan["unknown_units"].push_back({{"mphb_accommodation_id", unit_id}, {"mphb_type_id", ref.mphb_type_id}, {"path", ref.path}});
     }
+    retry_ids_ = page.ids();
     plan["counts"] = json::object();
     plan["warnings"] = json::array();
     plan["errors"] = json::array();
     return dump_plan(plan);
   }
 
-  int created = 0, updated = 0, unchanged = 0, blocks = 0;
-  auto account = [&](int64_t id, const std::string& kind, const std::string& hash) {
+  // The plan is written as text into one buffer, in the order (and bytes) the JSON plan always had.
+  int64_t created = 0, updated = 0, unchanged = 0, blocks = 0;
+  std::string reservations, junction, calendar_blocks, delete_reservations, delete_blocks;
+  auto account = [&](int64_t id, const char* kind, const std::string& hash) {
     auto it = stored_.find(id);
     if (it != stored_.end() && it->second.kind == kind && it->second.hash == hash && it->second.is_active) {
       ++unchanged;
@@ -122,33 +176,61 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
       ++created;
     } else {
       ++updated;
-      if (it->second.kind != kind) plan[kind == "block" ? "delete_reservations" : "delete_blocks"].push_back(id);
+      if (it->second.kind != kind) {
+        std::string& list = std::string(kind) == "block" ? delete_reservations : delete_blocks;
+        if (!list.empty()) list += ',';
+        append_json_int(list, id);
+      }
     }
     stored_[id] = StoredRow{hash, kind, true, false};
     return true;
   };
-  for (auto& [id, reservation] : mapped.reservations) {
-    const auto& junction = mapped.reservation_accommodations[id];
-    const std::string hash = content_hash(json::array({reservation, junction}));
-    if (!account(id, "reservation", hash)) continue;
-    reservation["content_hash"] = hash;
-    plan["reservations"].push_back(reservation);
-    for (const auto& row : junction) plan["reservation_accommodations"].push_back(row);
-  }
-  for (auto& [id, rows] : mapped.calendar_blocks) {
-    const std::string hash = content_hash(rows);
-    if (!account(id, "block", hash)) continue;
-    ++blocks;
-    for (auto row : rows) {
-      row["content_hash"] = hash;
-      plan["calendar_blocks"].push_back(std::move(row));
+  BookingRowsText text;
+  for (const bool block_pass : {false, true}) {
+    for (const auto& [id, booking] : bookings) {
+      if (booking.is_block != block_pass) continue;
+      const std::string& hash = text.prepare(booking, tenant_);
+      if (!account(id, block_pass ? "block" : "reservation", hash)) continue;
+      if (block_pass) {
+        ++blocks;
+        text.append_blocks(calendar_blocks);
+      } else {
+        text.append_reservation(reservations, junction);
+      }
     }
   }
-  plan["counts"] = {{"created", created}, {"updated", updated}, {"unchanged", unchanged}, {"blocks_written", blocks},
-                    {"records", mapped.paths.size()}};
-  plan["warnings"] = diagnostics_json(diagnostics.warnings(), tenant_.tenant_id);
-  plan["errors"] = diagnostics_json(diagnostics.errors(), tenant_.tenant_id);
-  return dump_plan(plan);
+  std::string out;
+  out.reserve(reservations.size() + junction.size() + calendar_blocks.size() + 512);
+  out += "{\"calendar_blocks\":[";
+  out += calendar_blocks;
+  out += "],\"counts\":{\"blocks_written\":";
+  append_json_int(out, blocks);
+  out += ",\"created\":";
+  append_json_int(out, created);
+  out += ",\"duplicates\":";
+  append_json_int(out, page.duplicates());
+  out += ",\"records\":";
+  append_json_int(out, static_cast<int64_t>(page.records()));
+  out += ",\"unchanged\":";
+  append_json_int(out, unchanged);
+  out += ",\"updated\":";
+  append_json_int(out, updated);
+  out += ",\"without_id\":";
+  append_json_int(out, page.without_id());
+  out += "},\"delete_blocks\":[";
+  out += delete_blocks;
+  out += "],\"delete_reservations\":[";
+  out += delete_reservations;
+  out += "],\"errors\":";
+  out += dump_plan(diagnostics_json(diagnostics.errors(), tenant_.tenant_id));
+  out += ",\"reservation_accommodations\":[";
+  out += junction;
+  out += "],\"reservations\":[";
+  out += reservations;
+  out += "],\"unknown_units\":[],\"warnings\":";
+  out += dump_plan(diagnostics_json(diagnostics.warnings(), tenant_.tenant_id));
+  out += '}';
+  return out;
 }
 
 std::string BookingsSyncSession::resolve_units(std::string_view results) {

@@ -35,6 +35,9 @@ class BookingsSyncSession {
   // {reservations, reservation_accommodations, calendar_blocks, delete_reservations, delete_blocks,
   //  unknown_units: [{mphb_accommodation_id, mphb_type_id, path}], counts, warnings, errors}. When
   // unknown_units is not empty nothing else is planned: resolve them, then plan the same page again.
+  // counts: {blocks_written, created, duplicates, records, unchanged, updated, without_id}; duplicates are
+  // records whose id an earlier page of the session held (pages drift while paging): they are not planned
+  // again. without_id: records without a usable id. The page is read once, streamed, never as a document.
   std::string plan_page(std::string_view bytes);
 
   // results: [{"id": <unit id>, "status": <HTTP status>, "body": <JSON or null>}, …] for the units
@@ -58,6 +61,7 @@ class BookingsSyncSession {
   std::set<int64_t> types_;
   StoredRows stored_;
   std::set<int64_t> seen_;
+  std::set<int64_t> retry_ids_;  // ids of a page answered with unknown_units: not duplicates when planned again
   std::map<int64_t, int64_t> pending_unit_types_;  // unit id → type the bookings name, while being resolved
   std::set<int64_t> unplaceable_units_;            // gone upstream and no type known: bookings on them are rejected
   bool had_page_errors_ = false;

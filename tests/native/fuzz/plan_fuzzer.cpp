@@ -1,26 +1,45 @@
-// libFuzzer target: any bytes, as any of the three exports, must give a well-formed plan (never a
-// crash, a sanitizer report or an abort). Build: CC=clang CXX=clang++ cmake -S . -B build/fuzz -DMPHB_FUZZ=ON
-// Run:   build/fuzz/mphb_plan_fuzzer -max_total_time=60 examples/seaside-hotel/
+// libFuzzer target: any bytes, as any of the three exports or as a page of the bookings session, must give
+// a well-formed plan (never a crash, a sanitizer report or an abort). Build: CC=clang CXX=clang++ cmake -S .
+// -B build/fuzz -DMPHB_FUZZ=ON   Run: build/fuzz/mphb_plan_fuzzer -max_total_time=60 examples/seaside-hotel/
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "bookings_sync_session.hpp"
 #include "offline_plan.hpp"
 
+namespace {
+
+constexpr const char* kTenant = "6f1c2b7e-3f7c-4d8e-9a51-2b7d6c1e0a11";
+constexpr const char* kNow = "2026-11-28T10:00:00Z";
+
+void require_plan(const std::string& plan) {
+  const auto parsed = nlohmann::json::parse(plan, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("errors")) std::abort();
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  mphb::OfflinePlanInput input;
-  input.tenant_id = "6f1c2b7e-3f7c-4d8e-9a51-2b7d6c1e0a11";
-  input.now = "2026-11-28T10:00:00Z";
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  // The first byte picks the slot, so one corpus exercises all three mappers and their combination.
-  const uint8_t selector = size > 0 ? data[0] % 4 : 0;
+  // The first byte picks the slot, so one corpus exercises all three mappers, their combination and the
+  // session's streaming page reader (planned twice: the second time every record is a duplicate).
+  const uint8_t selector = size > 0 ? data[0] % 5 : 0;
+  if (selector == 4) {
+    mphb::BookingsSyncSession session(kTenant, kNow, R"({"5": 12, "6": 12, "7": 14})", "[12, 14]", "{}");
+    require_plan(session.plan_page(bytes));
+    require_plan(session.plan_page(bytes));
+    require_plan(session.reconcile(1));
+    return 0;
+  }
+  mphb::OfflinePlanInput input;
+  input.tenant_id = kTenant;
+  input.now = kNow;
   if (selector == 0 || selector == 3) input.bookings = bytes;
   if (selector == 1 || selector == 3) input.accommodations = bytes;
   if (selector == 2 || selector == 3) input.accommodation_types = bytes;
-  const std::string plan = mphb::build_offline_plan_json(input);
-  const auto parsed = nlohmann::json::parse(plan, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("errors")) std::abort();
+  require_plan(mphb::build_offline_plan_json(input));
   return 0;
 }

@@ -1,0 +1,278 @@
+#include "booking_rows_text.hpp"
+
+#include "json_text.hpp"
+#include "row_ids.hpp"
+#include "sha1.hpp"
+
+namespace mphb {
+namespace {
+
+void comma_then(std::string& body) {
+  if (!body.empty()) body += ',';
+}
+
+}  // namespace
+
+BookingRowsText::Split& BookingRowsText::next_split() {
+  if (used_ == rows_.size()) rows_.emplace_back();
+  Split& s = rows_[used_++];
+  s.head.clear();
+  s.tail.clear();
+  return s;
+}
+
+const std::string& BookingRowsText::prepare(const MappedBooking& b, const TenantContext& t) {
+  used_ = 0;
+  junction_.clear();
+  gone_at_.clear();
+  if (b.gone) {
+    append_json_string(gone_at_, t.now);
+  } else {
+    gone_at_ = "null";
+  }
+  Sha1 sha;
+  if (b.is_block) {
+    sha.update("[", 1);
+    for (size_t position = 0; position < b.rooms.size(); ++position) {
+      const BookingRoom& room = b.rooms[position];
+      Split& s = next_split();
+      std::string& h = s.head;
+      append_json_key(h, "accommodation_unit_id");
+      append_json_string(h, accommodation_unit_row_id(t.tenant_id, room.accommodation));
+      h += ',';
+      append_json_key(h, "channel");
+      append_json_optional(h, b.channel);
+      std::string& x = s.tail;
+      append_json_key(x, "end_date");
+      append_json_string(x, b.check_out);
+      x += ',';
+      append_json_key(x, "external_booking_id");
+      append_json_int(x, b.id);
+      x += ',';
+      append_json_key(x, "id");
+      append_json_string(x, calendar_block_row_id(t.tenant_id, b.id, position));
+      x += ',';
+      append_json_key(x, "mphb_accommodation_id");
+      append_json_int(x, room.accommodation);
+      x += ',';
+      append_json_key(x, "mphb_status");
+      append_json_string(x, b.mphb_status);
+      x += ',';
+      append_json_key(x, "mphb_type_id");
+      append_json_id_or_null(x, room.type);
+      x += ',';
+      append_json_key(x, "position");
+      append_json_int(x, static_cast<int64_t>(position));
+      x += ',';
+      append_json_key(x, "start_date");
+      append_json_string(x, b.check_in);
+      x += ',';
+      append_json_key(x, "status");
+      append_json_string(x, b.status);
+      x += ',';
+      append_json_key(x, "summary");
+      append_json_nullable(x, b.summary);
+      x += ',';
+      append_json_key(x, "tenant_id");
+      append_json_string(x, t.tenant_id);
+      sha.update(position == 0 ? "{" : ",{", position == 0 ? 1 : 2);
+      sha.update(h);
+      sha.update(",", 1);
+      sha.update(x);
+      sha.update("}", 1);
+    }
+    sha.update("]", 1);
+    hash_ = sha.finish_hex();
+    return hash_;
+  }
+
+  const std::string reservation_id = reservation_row_id(t.tenant_id, b.id);
+  std::string first_unit;
+  int64_t adults = 0, children = 0;
+  for (size_t position = 0; position < b.rooms.size(); ++position) {
+    const BookingRoom& room = b.rooms[position];
+    adults += room.adults;
+    children += room.children;
+    std::string unit = accommodation_unit_row_id(t.tenant_id, room.accommodation);
+    std::string& j = junction_;
+    comma_then(j);
+    j += '{';
+    append_json_key(j, "accommodation_unit_id");
+    append_json_string(j, unit);
+    j += ',';
+    append_json_key(j, "adults");
+    append_json_int(j, room.adults);
+    j += ',';
+    append_json_key(j, "children");
+    append_json_int(j, room.children);
+    j += ',';
+    append_json_key(j, "external_booking_id");
+    append_json_int(j, b.id);
+    j += ',';
+    append_json_key(j, "guest_name");
+    append_json_nullable(j, room.guest_name);
+    j += ',';
+    append_json_key(j, "id");
+    append_json_string(j, reservation_accommodation_row_id(t.tenant_id, b.id, position));
+    j += ',';
+    append_json_key(j, "mphb_accommodation_id");
+    append_json_int(j, room.accommodation);
+    j += ',';
+    append_json_key(j, "mphb_type_id");
+    append_json_id_or_null(j, room.type);
+    j += ',';
+    append_json_key(j, "position");
+    append_json_int(j, static_cast<int64_t>(position));
+    j += ',';
+    append_json_key(j, "rate_id");
+    append_json_id_or_null(j, room.rate);
+    j += ',';
+    append_json_key(j, "reservation_id");
+    append_json_string(j, reservation_id);
+    j += ',';
+    append_json_key(j, "tenant_id");
+    append_json_string(j, t.tenant_id);
+    j += '}';
+    if (position == 0) first_unit = std::move(unit);
+  }
+  const bool has_room = !b.rooms.empty();
+  Split& s = next_split();
+  std::string& h = s.head;
+  append_json_key(h, "accommodation_unit_id");
+  if (has_room) {
+    append_json_string(h, first_unit);
+  } else {
+    h += "null";
+  }
+  h += ',';
+  append_json_key(h, "adults");
+  append_json_int(h, adults);
+  h += ',';
+  append_json_key(h, "booked_at");
+  append_json_nullable(h, b.booked_at);
+  h += ',';
+  append_json_key(h, "booking_source");
+  h += b.imported ? "\"ical\"" : "\"direct\"";
+  h += ',';
+  append_json_key(h, "channel");
+  append_json_optional(h, b.channel);
+  h += ',';
+  append_json_key(h, "check_in_date");
+  append_json_string(h, b.check_in);
+  h += ',';
+  append_json_key(h, "check_in_time");
+  append_json_nullable(h, b.check_in_time);
+  h += ',';
+  append_json_key(h, "check_out_date");
+  append_json_string(h, b.check_out);
+  h += ',';
+  append_json_key(h, "check_out_time");
+  append_json_nullable(h, b.check_out_time);
+  h += ',';
+  append_json_key(h, "children");
+  append_json_int(h, children);
+  std::string& x = s.tail;
+  append_json_key(x, "currency");
+  append_json_nullable(x, b.currency);
+  x += ',';
+  append_json_key(x, "external_booking_id");
+  append_json_int(x, b.id);
+  x += ',';
+  append_json_key(x, "guest_country");
+  append_json_nullable(x, b.country);
+  x += ',';
+  append_json_key(x, "guest_email");
+  append_json_nullable(x, b.email);
+  x += ',';
+  append_json_key(x, "guest_first_name");
+  append_json_nullable(x, b.first_name);
+  x += ',';
+  append_json_key(x, "guest_last_name");
+  append_json_nullable(x, b.last_name);
+  x += ',';
+  append_json_key(x, "guest_name");
+  append_json_nullable(x, b.guest_name);
+  x += ',';
+  append_json_key(x, "guest_phone");
+  append_json_nullable(x, b.phone);
+  x += ',';
+  append_json_key(x, "id");
+  append_json_string(x, reservation_id);
+  x += ',';
+  append_json_key(x, "mphb_accommodation_id");
+  if (has_room) {
+    append_json_int(x, b.rooms.front().accommodation);
+  } else {
+    x += "null";
+  }
+  x += ',';
+  append_json_key(x, "mphb_status");
+  append_json_string(x, b.mphb_status);
+  x += ',';
+  append_json_key(x, "mphb_type_id");
+  append_json_id_or_null(x, has_room ? b.rooms.front().type : 0);
+  x += ',';
+  append_json_key(x, "phone_last_4");
+  append_json_optional(x, b.phone_last_4);
+  x += ',';
+  append_json_key(x, "reservation_code");
+  append_json_optional(x, b.reservation_code);
+  x += ',';
+  append_json_key(x, "room_count");
+  append_json_int(x, static_cast<int64_t>(b.rooms.size()));
+  x += ',';
+  append_json_key(x, "status");
+  append_json_string(x, b.status);
+  x += ',';
+  append_json_key(x, "tenant_id");
+  append_json_string(x, t.tenant_id);
+  x += ',';
+  append_json_key(x, "total_price");
+  append_json_optional(x, b.total_price);
+  // content_hash([reservation, junction]) without the volatile fields.
+  sha.update("[{", 2);
+  sha.update(h);
+  sha.update(",", 1);
+  sha.update(x);
+  sha.update("},[", 3);
+  sha.update(junction_);
+  sha.update("]]", 2);
+  hash_ = sha.finish_hex();
+  return hash_;
+}
+
+void BookingRowsText::append_reservation(std::string& reservations, std::string& reservation_accommodations) const {
+  const Split& s = rows_[0];
+  comma_then(reservations);
+  reservations += '{';
+  reservations += s.head;
+  reservations += ",\"content_hash\":\"";
+  reservations += hash_;
+  reservations += "\",";
+  reservations += s.tail;
+  reservations += ",\"upstream_gone_at\":";
+  reservations += gone_at_;
+  reservations += '}';
+  if (!junction_.empty()) {
+    comma_then(reservation_accommodations);
+    reservation_accommodations += junction_;
+  }
+}
+
+void BookingRowsText::append_blocks(std::string& calendar_blocks) const {
+  for (size_t i = 0; i < used_; ++i) {
+    const Split& s = rows_[i];
+    comma_then(calendar_blocks);
+    calendar_blocks += '{';
+    calendar_blocks += s.head;
+    calendar_blocks += ",\"content_hash\":\"";
+    calendar_blocks += hash_;
+    calendar_blocks += "\",";
+    calendar_blocks += s.tail;
+    calendar_blocks += ",\"upstream_gone_at\":";
+    calendar_blocks += gone_at_;
+    calendar_blocks += '}';
+  }
+}
+
+}  // namespace mphb

@@ -1,0 +1,126 @@
+#include "json_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace mphb {
+namespace {
+
+// RFC 3629 well-formedness, as nlohmann's serializer decodes (no overlongs, no surrogates, ≤ U+10FFFF).
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<uint8_t>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint8_t lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    const auto c1 = static_cast<uint8_t>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return false;
+    for (size_t k = 2; k < len; ++k) {
+      const auto ck = static_cast<uint8_t>(s[i + k]);
+      if (ck < 0x80 || ck > 0xBF) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  bool plain = true;
+  bool ascii = true;
+  for (char ch : text) {
+    const auto c = static_cast<uint8_t>(ch);
+    if (c < 0x20 || c == '"' || c == '\\') plain = false;
+    if (c >= 0x80) ascii = false;
+  }
+  if (!ascii && !is_valid_utf8(text)) {
+    // Never the case for text read from parsed JSON; nlohmann's own replacement rules, to stay identical.
+    out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  if (plain) {
+    out.append(text.data(), text.size());
+  } else {
+    static const char* kHex = "0123456789abcdef";
+    for (char ch : text) {
+      const auto c = static_cast<uint8_t>(ch);
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 0x0F];
+          } else {
+            out += ch;
+          }
+      }
+    }
+  }
+  out += '"';
+}
+
+void append_json_int(std::string& out, int64_t value) {
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  uint64_t u = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (value < 0) *--p = '-';
+  out.append(p, static_cast<size_t>(end - p));
+}
+
+void append_json_nullable(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, text);
+  }
+}
+
+void append_json_optional(std::string& out, const std::optional<std::string>& text) {
+  if (text) {
+    append_json_string(out, *text);
+  } else {
+    out += "null";
+  }
+}
+
+void append_json_id_or_null(std::string& out, int64_t id) {
+  if (id == 0) {
+    out += "null";
+  } else {
+    append_json_int(out, id);
+  }
+}
+
+}  // namespace mphb

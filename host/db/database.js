@@ -35,22 +35,47 @@ export async function openDatabase(options = {}) {
   return db;
 }
 
+const POOL_SIZE = 4;
+
 async function openPostgres(url) {
   const { default: postgres } = await import('postgres');
   // prepare: false keeps statements valid behind transaction-mode poolers (Supabase's pgbouncer/supavisor).
-  const sql = postgres(url, { max: 4, prepare: false, onnotice: () => {}, connection: { application_name: 'mphb-sync' } });
+  const sql = postgres(url, { max: POOL_SIZE, prepare: false, onnotice: () => {}, connection: { application_name: 'mphb-sync' } });
   const wrap = (runner) => ({
     query: (text, params = []) => runner.unsafe(text, params),
     exec: (text) => runner.unsafe(text),
     // Inside a transaction: postgres.js's own savepoints (it refuses a hand-written SAVEPOINT's error path).
     ...(runner.savepoint ? { savepoint: (fn) => runner.savepoint((sp) => fn(wrap(sp))) } : {}),
   });
+  // A pooled connection whose backend was terminated (failover, pg_terminate_backend) answers its next
+  // statement with 57P01 and closes: that statement did not run, so it is sent again — on another or a
+  // fresh connection — as often as the pool has connections. A transaction is begun again only if its body
+  // had not started; otherwise the caller decides (runSync retries a page whole).
+  const again = async (attempt) => {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (error?.code !== '57P01' || tries > POOL_SIZE || error.bodyStarted) throw error;
+      }
+    }
+  };
   const db = {
     kind: 'postgres',
-    ...wrap(sql),
-    transaction: (fn) => sql.begin(async (tx) => {
-      await tx.unsafe(statementTimeoutSql(db));
-      return fn(wrap(tx));
+    query: (text, params = []) => again(() => sql.unsafe(text, params)),
+    exec: (text) => again(() => sql.unsafe(text)),
+    transaction: (fn) => again(async () => {
+      let bodyStarted = false;
+      try {
+        return await sql.begin(async (tx) => {
+          await tx.unsafe(statementTimeoutSql(db));
+          bodyStarted = true;
+          return fn(wrap(tx));
+        });
+      } catch (error) {
+        if (bodyStarted && error && typeof error === 'object') error.bodyStarted = true;
+        throw error;
+      }
     }),
     close: () => sql.end({ timeout: 5 }),
   };

@@ -68,7 +68,7 @@ async function runProduct(job) {
     });
     const elapsedMs = performance.now() - start;
     const written = await rowsWrittenSince(db, marker);
-    return { elapsed_ms: elapsedMs, open_ms: openMs, status: result.status, counts: result.counts, warnings: result.warnings.length, rows_written: written };
+    return { elapsed_ms: elapsedMs, open_ms: openMs, status: result.status, counts: result.counts, stats: result.stats ?? null, warnings: result.warnings.length, rows_written: written };
   } finally {
     await db.close();
   }

@@ -7,6 +7,7 @@ import { streamSSE } from 'hono/streaming';
 import { checkInvariants } from '../monitor/invariant_checks.js';
 import { runRepair } from '../sync/repair_runner.js';
 import { runSync } from '../sync/sync_runner.js';
+import { recentRuns } from '../sync/run_history.js';
 import { SyncError } from '../sync/sync_errors.js';
 import { currentLockHolder } from '../sync/tenant_lock.js';
 import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
@@ -222,8 +223,7 @@ export function createHttpApp(deps) {
   app.get(`${BASE}/runs`, ...staffInput(runsQuery), async (c) => {
     const { tenant } = await staffFor(c);
     const { limit } = c.req.valid('query');
-    const runs = await db.query(`select id, kind, status, started_at, finished_at, counts, stats, error_code, error_message
-      from public.sync_runs where tenant_id = $1 order by started_at desc limit $2`, [tenant.tenant_id, limit]);
+    const runs = await recentRuns(db, tenant.tenant_id, limit);
     return c.json({ tenant: { tenant_id: tenant.tenant_id, slug: tenant.slug }, runs });
   });
 

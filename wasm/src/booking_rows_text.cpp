@@ -21,6 +21,14 @@ BookingRowsText::Split& BookingRowsText::next_split() {
   return s;
 }
 
+const std::string& BookingRowsText::unit_row_id(const TenantContext& t, int64_t mphb_accommodation_id) {
+  auto it = unit_row_ids_.find(mphb_accommodation_id);
+  if (it == unit_row_ids_.end()) {
+    it = unit_row_ids_.emplace(mphb_accommodation_id, accommodation_unit_row_id(t.tenant_id, mphb_accommodation_id)).first;
+  }
+  return it->second;
+}
+
 const std::string& BookingRowsText::prepare(const MappedBooking& b, const TenantContext& t) {
   used_ = 0;
   junction_.clear();
@@ -38,7 +46,7 @@ const std::string& BookingRowsText::prepare(const MappedBooking& b, const Tenant
       Split& s = next_split();
       std::string& h = s.head;
       append_json_key(h, "accommodation_unit_id");
-      append_json_string(h, accommodation_unit_row_id(t.tenant_id, room.accommodation));
+      append_json_string(h, unit_row_id(t, room.accommodation));
       h += ',';
       append_json_key(h, "channel");
       append_json_optional(h, b.channel);
@@ -87,13 +95,13 @@ const std::string& BookingRowsText::prepare(const MappedBooking& b, const Tenant
   }
 
   const std::string reservation_id = reservation_row_id(t.tenant_id, b.id);
-  std::string first_unit;
+  const std::string* first_unit = nullptr;
   int64_t adults = 0, children = 0;
   for (size_t position = 0; position < b.rooms.size(); ++position) {
     const BookingRoom& room = b.rooms[position];
     adults += room.adults;
     children += room.children;
-    std::string unit = accommodation_unit_row_id(t.tenant_id, room.accommodation);
+    const std::string& unit = unit_row_id(t, room.accommodation);
     std::string& j = junction_;
     comma_then(j);
     j += '{';
@@ -133,14 +141,14 @@ const std::string& BookingRowsText::prepare(const MappedBooking& b, const Tenant
     append_json_key(j, "tenant_id");
     append_json_string(j, t.tenant_id);
     j += '}';
-    if (position == 0) first_unit = std::move(unit);
+    if (position == 0) first_unit = &unit;
   }
   const bool has_room = !b.rooms.empty();
   Split& s = next_split();
   std::string& h = s.head;
   append_json_key(h, "accommodation_unit_id");
   if (has_room) {
-    append_json_string(h, first_unit);
+    append_json_string(h, *first_unit);
   } else {
     h += "null";
   }

@@ -3,7 +3,9 @@
 // and calendar_block_rows (keys in its sorted order), and the same hash content_hash gives them, without
 // building them as JSON values.
 #pragma once
+#include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "bookings_mapper.hpp"
@@ -11,6 +13,7 @@
 
 namespace mphb {
 
+// One instance serves one tenant (its unit row ids are cached by MotoPress id across bookings and pages).
 class BookingRowsText {
  public:
   // Writes the booking's rows (kept until the next call) and returns their content hash.
@@ -24,12 +27,14 @@ class BookingRowsText {
     std::string head, tail;
   };
   Split& next_split();
+  const std::string& unit_row_id(const TenantContext& tenant, int64_t mphb_accommodation_id);
 
   std::vector<Split> rows_;  // reservation: one; block: one per room (reused across bookings)
   size_t used_ = 0;
   std::string junction_;     // the junction rows, comma-separated
   std::string gone_at_;      // upstream_gone_at's JSON
   std::string hash_;
+  std::unordered_map<int64_t, std::string> unit_row_ids_;  // UUID v5 is a SHA-1: units repeat across bookings
 };
 
 }  // namespace mphb

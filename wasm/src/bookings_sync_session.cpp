@@ -185,7 +185,7 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
     stored_[id] = StoredRow{hash, kind, true, false};
     return true;
   };
-  BookingRowsText text;
+  BookingRowsText& text = rows_text_;
   for (const bool block_pass : {false, true}) {
     for (const auto& [id, booking] : bookings) {
       if (booking.is_block != block_pass) continue;

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "booking_rows_text.hpp"
 #include "bookings_mapper.hpp"
 #include "stored_state.hpp"
 #include "tenant_context.hpp"
@@ -65,6 +66,7 @@ class BookingsSyncSession {
   std::map<int64_t, int64_t> pending_unit_types_;  // unit id → type the bookings name, while being resolved
   std::set<int64_t> unplaceable_units_;            // gone upstream and no type known: bookings on them are rejected
   bool had_page_errors_ = false;
+  BookingRowsText rows_text_;  // kept across pages: it caches row ids that repeat
 };
 
 }  // namespace mphb

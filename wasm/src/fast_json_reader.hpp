@@ -138,13 +138,16 @@ class FastJsonReader {
       return false;
     }
     bool is_float = false;
+    const char* dot = nullptr;
     if (p_ < end_ && *p_ == '.') {
+      dot = p_;
       ++p_;
       if (p_ == end_ || !is_digit(*p_)) return false;
       while (p_ < end_ && is_digit(*p_)) ++p_;
       is_float = true;
     }
-    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+    const bool has_exponent = p_ < end_ && (*p_ == 'e' || *p_ == 'E');
+    if (has_exponent) {
       ++p_;
       if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
       if (p_ == end_ || !is_digit(*p_)) return false;
@@ -160,6 +163,19 @@ class FastJsonReader {
       } else {
         h_.number_unsigned(v);
       }
+      return true;
+    }
+    // Prices ("901.5"): at most 15 digits and no exponent are exact as an integer and a power of ten, so
+    // one IEEE division gives the correctly rounded value, the same double strtod gives (Clinger's fast
+    // path); strtod is slow in WebAssembly (128-bit long double arithmetic).
+    if (dot && !has_exponent && length - (negative ? 1 : 0) - 1 <= 15) {
+      static const double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+      uint64_t m = 0;
+      for (const char* q = start + (negative ? 1 : 0); q < p_; ++q) {
+        if (q != dot) m = m * 10 + static_cast<uint64_t>(*q - '0');
+      }
+      const double v = static_cast<double>(m) / kPow10[p_ - dot - 1];
+      h_.number_float(negative ? -v : v);
       return true;
     }
     // As nlohmann's lexer: strtoull / strtoll unless out of range, else strtod; a non-finite double is an error.
@@ -288,8 +304,10 @@ class FastJsonReader {
         continue;
       }
       if (c != '\\') {
-        scratch_ += static_cast<char>(c);
-        ++p_;
+        // A run of plain ASCII is appended at once (per-character appends are slow in WebAssembly).
+        const char* run = p_;
+        while (p_ < end_ && static_cast<uint8_t>(*p_) >= 0x20 && static_cast<uint8_t>(*p_) < 0x80 && *p_ != '"' && *p_ != '\\') ++p_;
+        scratch_.append(run, static_cast<size_t>(p_ - run));
         continue;
       }
       ++p_;

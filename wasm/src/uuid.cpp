@@ -34,26 +34,29 @@ std::optional<std::string> normalize_uuid(std::string_view text) {
 }
 
 std::string uuid_v5(const std::string& namespace_uuid, std::string_view name) {
-  std::string input;
-  input.reserve(16 + name.size());
-  for (size_t i = 0; i + 1 < namespace_uuid.size(); ++i) {
+  // Streamed into the hash (no concatenated copy): every planned row gets an id, so this runs per row.
+  uint8_t ns[16];
+  size_t n = 0;
+  for (size_t i = 0; i + 1 < namespace_uuid.size() && n < 16; ++i) {
     if (namespace_uuid[i] == '-') continue;
     const int hi = hex_value(namespace_uuid[i]);
     const int lo = hex_value(namespace_uuid[i + 1]);
-    input.push_back(static_cast<char>((hi << 4) | lo));
+    ns[n++] = static_cast<uint8_t>((hi << 4) | lo);
     ++i;
   }
-  input.append(name.data(), name.size());
-  std::array<uint8_t, 20> h = sha1(input);
+  Sha1 sha;
+  sha.update(reinterpret_cast<const char*>(ns), n);
+  sha.update(name);
+  std::array<uint8_t, 20> h = sha.finish();
   h[6] = static_cast<uint8_t>((h[6] & 0x0F) | 0x50);
   h[8] = static_cast<uint8_t>((h[8] & 0x3F) | 0x80);
   static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  std::string out(36, '-');
+  size_t o = 0;
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[h[i] >> 4]);
-    out.push_back(kHex[h[i] & 0x0F]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++o;
+    out[o++] = kHex[h[i] >> 4];
+    out[o++] = kHex[h[i] & 0x0F];
   }
   return out;
 }

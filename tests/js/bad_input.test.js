@@ -1,6 +1,7 @@
 // SPEC §7: bad input to the core (any bytes) returns an error value with a JSON path, never a throw or a
 // trap. Exercised through the real WebAssembly build (js/core.js → dist/wasm).
 import { loadCore } from '../../js/core.js';
+import { mulberry32 } from './support/seeded_random.js';
 
 const TENANT = '7d3c1e5a-2b4f-4c8e-9a61-0f5e2d4c3b1a';
 const NOW = '2026-11-28T10:00:00Z';
@@ -81,18 +82,6 @@ function expectPlanShape(result) {
 
 const only = (result, code) => result.errors.filter((e) => e.code === code);
 const errorPairs = (result) => result.errors.map((e) => [e.code, e.path]);
-
-// Deterministic PRNG (mulberry32) so the random inputs are the same on every run.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 

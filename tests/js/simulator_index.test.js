@@ -8,29 +8,12 @@
 import { HotelSite, COLLECTIONS } from '../../host/simulator/hotel_site.js';
 import { selectPage } from '../../host/simulator/wp_collection.js';
 import { parseWpQuery } from '../../host/simulator/wp_query.js';
+import { prng } from './support/seeded_random.js';
 
 const RUNS = 24;
 const STEPS = 120;
 const PROFILES = ['testhotel', 'simmerdown', 'indo', 'airbnb-heavy', 'large:400'];
 const BOOKING_STATUSES = ['pending-user', 'pending-payment', 'pending', 'abandoned', 'confirmed', 'cancelled'];
-
-/** mulberry32: a small seeded PRNG, [0, 1). */
-function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (list) => list[Math.floor(next() * list.length)],
-    chance: (p) => next() < p,
-  };
-}
 
 const gmtMs = (text) => Date.parse(`${text}Z`);
 const gmt = (ms) => new Date(ms).toISOString().slice(0, 19);

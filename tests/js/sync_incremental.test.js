@@ -8,21 +8,10 @@ import { jest } from '@jest/globals';
 
 import { createSyncHarness } from './support/sync_harness.js';
 import { closeTemplates, databaseKinds } from './support/test_databases.js';
+import { mulberry32 } from './support/seeded_random.js';
 
 jest.setTimeout(240_000);
 afterAll(() => closeTemplates());
-
-// A small deterministic PRNG (mulberry32): a failing seed replays exactly.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function control(h, method, path, body) {
   const response = await fetch(`${h.sim.url}/_control/${path}`, {
@@ -80,7 +69,7 @@ describe.each(databaseKinds())('incremental re-sync on %s', (kind) => {
   });
 
   test.each([1, 2, 3])('random upstream edits between runs (seed %i): incremental runs only keep the database equal to full passes', async (seed) => {
-    const random = prng(seed);
+    const random = mulberry32(seed);
     const pick = (list) => list[Math.floor(random() * list.length)];
     const trashed = new Set();
     for (let round = 0; round < 4; round += 1) {

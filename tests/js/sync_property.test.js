@@ -10,26 +10,9 @@ import { jest } from '@jest/globals';
 import { ROW_TABLES } from '../../host/sync/row_tables.js';
 import { closeTemplates, databaseKinds } from './support/test_databases.js';
 import { createSyncHarness } from './support/sync_harness.js';
+import { prng } from './support/seeded_random.js';
 
 jest.setTimeout(60000);
-
-/** mulberry32: a small seeded PRNG, [0, 1). */
-function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (list) => list[Math.floor(next() * list.length)],
-    chance: (p) => next() < p,
-  };
-}
 
 const master = prng(20261128);
 const HOTELS = ['simmerdown', 'testhotel', 'airbnb-heavy', 'indo'];

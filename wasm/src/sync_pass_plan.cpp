@@ -115,8 +115,8 @@ int64_t read_count(const json& input, const char* key, int64_t fallback, int64_t
   return input[key].get<int64_t>();
 }
 
-std::string tenant_of(const std::optional<json>& doc) {
-  return doc && doc->is_object() && doc->contains("tenant_id") && (*doc)["tenant_id"].is_string() ? (*doc)["tenant_id"].get<std::string>() : "";
+std::string tenant_of(const json& input) {
+  return input.contains("tenant_id") && input["tenant_id"].is_string() ? input["tenant_id"].get<std::string>() : "";
 }
 
 std::string finish(json out, const Diagnostics& d, const std::string& tenant_id) {
@@ -137,6 +137,23 @@ std::string probe_verdict(const json& probe, Diagnostics& d) {
   return "unknown";
 }
 
+// The input object, or nullopt after an error (not JSON, too deep, not an object).
+std::optional<json> read_input(std::string_view bytes, Diagnostics& d) {
+  auto doc = parse_json_document(bytes, "input", d);
+  if (doc && !doc->is_object()) {
+    d.error("wrong_type", "input", "input must be an object");
+    return std::nullopt;
+  }
+  return doc;
+}
+
+std::optional<int64_t> read_time(const json& input, const char* key, Diagnostics& d) {
+  std::optional<int64_t> at;
+  if (input.contains(key) && input[key].is_string()) at = parse_gmt(input[key].get<std::string>());
+  if (!at) d.error("invalid_date", key, std::string(key) + " must be an ISO-8601 UTC time such as 2026-11-30T16:30:00Z");
+  return at;
+}
+
 json probe_query() {
   json probe = modified_since_query(kProbeAfter);
   probe["per_page"] = "1";
@@ -148,28 +165,22 @@ json probe_query() {
 std::string decide_sync_pass_json(std::string_view bytes) {
   Diagnostics d;
   json out = {{"pass", "full"}, {"reason", "invalid_input"}, {"query", nullptr}, {"filters", "unknown"}};
-  const auto doc = parse_json_document(bytes, "input", d);
-  if (!doc) return finish(out, d, tenant_of(doc));
-  if (!doc->is_object()) {
-    d.error("wrong_type", "input", "input must be an object");
-    return finish(out, d, tenant_of(doc));
-  }
+  const auto doc = read_input(bytes, d);
+  if (!doc) return finish(out, d, "");
   const json& input = *doc;
   const std::string requested = input.contains("requested") && input["requested"].is_string() ? input["requested"].get<std::string>() : "";
   if (requested != "auto" && requested != "full") d.error("invalid_value", "requested", "requested must be \"auto\" or \"full\"");
-  std::optional<int64_t> now;
-  if (input.contains("now") && input["now"].is_string()) now = parse_gmt(input["now"].get<std::string>());
-  if (!now) d.error("invalid_date", "now", "now must be an ISO-8601 UTC time such as 2026-11-30T16:30:00Z");
+  const auto now = read_time(input, "now", d);
   const int64_t full_every = read_count(input, "full_every", 24, 1, d);
   const int64_t overlap = read_count(input, "overlap_seconds", 600, 0, d);
   Cursor cursor = read_cursor(input, d);
-  if (d.error_count() > 0) return finish(out, d, tenant_of(doc));
+  if (d.error_count() > 0) return finish(out, d, tenant_of(input));
 
   if (input.contains("probe") && input["probe"].is_object()) {
     cursor.filters = probe_verdict(input["probe"], d);
     if (cursor.filters == "unknown") {
       out["reason"] = "probe_inconclusive";
-      return finish(out, d, tenant_of(doc));
+      return finish(out, d, tenant_of(input));
     }
   }
   out["filters"] = cursor.filters;
@@ -199,31 +210,25 @@ std::string decide_sync_pass_json(std::string_view bytes) {
   // A full pass while the filters are unknown also asks the probe (one request, answered to settle), so
   // the next run can already be incremental.
   out["probe"] = out["pass"] == "full" && cursor.filters == "unknown" ? probe_query() : json(nullptr);
-  return finish(out, d, tenant_of(doc));
+  return finish(out, d, tenant_of(input));
 }
 
 std::string settle_sync_pass_json(std::string_view bytes) {
   Diagnostics d;
   json out = {{"cursor", nullptr}};
-  const auto doc = parse_json_document(bytes, "input", d);
-  if (!doc) return finish(out, d, tenant_of(doc));
-  if (!doc->is_object()) {
-    d.error("wrong_type", "input", "input must be an object");
-    return finish(out, d, tenant_of(doc));
-  }
+  const auto doc = read_input(bytes, d);
+  if (!doc) return finish(out, d, "");
   const json& input = *doc;
   const std::string pass = input.contains("pass") && input["pass"].is_string() ? input["pass"].get<std::string>() : "";
   if (pass != "full" && pass != "incremental") d.error("invalid_value", "pass", "pass must be \"full\" or \"incremental\"");
-  std::optional<int64_t> started;
-  if (input.contains("started_at") && input["started_at"].is_string()) started = parse_gmt(input["started_at"].get<std::string>());
-  if (!started) d.error("invalid_date", "started_at", "started_at must be an ISO-8601 UTC time");
+  const auto started = read_time(input, "started_at", d);
   if (!input.contains("complete") || !input["complete"].is_boolean()) d.error("wrong_type", "complete", "complete must be a boolean");
   Cursor cursor = read_cursor(input, d);
   if (input.contains("filters") && input["filters"].is_string() && is_verdict(input["filters"].get<std::string>())) {
     cursor.filters = input["filters"].get<std::string>();
   }
   if (input.contains("probe") && input["probe"].is_object()) cursor.filters = probe_verdict(input["probe"], d);
-  if (d.error_count() > 0) return finish(out, d, tenant_of(doc));
+  if (d.error_count() > 0) return finish(out, d, tenant_of(input));
   const bool complete = input["complete"].get<bool>();
   json next = {{"modified_after", cursor.modified_after ? json(*cursor.modified_after) : json(nullptr)},
                {"incremental_runs", pass == "full" && complete ? 0 : cursor.incremental_runs + 1},
@@ -233,7 +238,7 @@ std::string settle_sync_pass_json(std::string_view bytes) {
   if (complete) next["modified_after"] = format_gmt(*started);
   if (!complete) d.warn("cursor_kept", "complete", "the pass was not complete (page errors or items moved between pages): the next run starts from the previous cursor");
   out["cursor"] = next;
-  return finish(out, d, tenant_of(doc));
+  return finish(out, d, tenant_of(input));
 }
 
 }  // namespace mphb

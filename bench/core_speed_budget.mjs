@@ -14,8 +14,12 @@ const CORE_SPEED = join(dirname(fileURLToPath(import.meta.url)), 'core_speed.mjs
 /** Raw booking pages (the bytes MotoPress sent) of a simulator hotel: {name, bytes}[]. */
 export async function fetchBookingPages(hotel, { limit = 3 } = {}) {
   const client = createMotoPressClient({ siteUrl: hotel.siteUrl, consumerKey: hotel.keys.readWrite.key, consumerSecret: hotel.keys.readWrite.secret, tenant: hotel.name });
+  // The units the database would hold after the accommodations stage: a page names no unknown unit.
+  const units = await client.getCollection('accommodations');
+  const knownUnits = Object.fromEntries(units.records.map((u) => [String(u.id), Number(u.accommodation_type_id)]));
+  const knownTypes = [...new Set(Object.values(knownUnits))];
   const pages = [];
-  await client.streamCollection('bookings', { onPage: ({ page, bytes }) => { pages.push({ name: `bookings page ${page} of ${hotel.name}`, bytes }); } });
+  await client.streamCollection('bookings', { onPage: ({ page, bytes }) => { pages.push({ name: `bookings page ${page} of ${hotel.name}`, bytes, knownUnits, knownTypes }); } });
   // The first, a middle and the last page: full pages and a short one.
   const pick = [...new Set([0, Math.floor(pages.length / 2), pages.length - 1])].slice(0, limit);
   return pick.map((i) => pages[i]);

@@ -2,8 +2,11 @@
 // (DATABASE_URL) and embedded PGlite (no DATABASE_URL: the directory pglite/ under MPHB_DATA_DIR,
 // default ./.mphb-data). Every command that opens a database applies the migrations first.
 //
-//   db.query(sql, params)          → rows (objects)
+//   db.query(sql, params, {prepared}) → rows (objects); prepared: a statement on a hot path, kept prepared
+//                                       per connection where the server allows it (one round trip, no describe)
 //   db.transaction(async (tx) => { await tx.query(…) })   all or nothing
+//   tx.pipeline([{text, params, prepared}, …]) → [rows, …]  sent together, run in order, first error wins
+//   db.writeConcurrency              how many write transactions may usefully run at once (1: one at a time)
 //   db.close()
 import { dirname, resolve } from 'node:path';
 
@@ -37,13 +40,42 @@ export async function openDatabase(options = {}) {
 
 const POOL_SIZE = 4;
 
-async function openPostgres(url) {
+/**
+ * Whether named prepared statements may be used on this connection string. Transaction-mode poolers
+ * (Supabase's Supavisor on port 6543, pgBouncer with pool_mode = transaction) hand each transaction to
+ * any server connection, where a statement prepared on another one does not exist: there every statement
+ * is sent unnamed (parse, describe, then bind: two round trips when it has parameters). MPHB_PG_PREPARE
+ * ('true' / 'false') overrides; otherwise false for port 6543 or a `pgbouncer=true` parameter.
+ * @returns {{prepare: boolean, url: string}} url without the pgbouncer parameter (not a server setting)
+ */
+export function preparedStatementsFor(url, env = process.env) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { prepare: false, url };
+  }
+  const flagged = parsed.searchParams.get('pgbouncer') === 'true';
+  parsed.searchParams.delete('pgbouncer');
+  const cleaned = flagged ? parsed.toString() : url;
+  const forced = String(env.MPHB_PG_PREPARE ?? '').trim().toLowerCase();
+  if (forced === 'true' || forced === '1') return { prepare: true, url: cleaned };
+  if (forced === 'false' || forced === '0') return { prepare: false, url: cleaned };
+  return { prepare: !flagged && parsed.port !== '6543', url: cleaned };
+}
+
+async function openPostgres(connectionString) {
   const { default: postgres } = await import('postgres');
-  // prepare: false keeps statements valid behind transaction-mode poolers (Supabase's pgbouncer/supavisor).
-  const sql = postgres(url, { max: POOL_SIZE, prepare: false, onnotice: () => {}, connection: { application_name: 'mphb-sync' } });
+  const { prepare, url } = preparedStatementsFor(connectionString);
+  const sql = postgres(url, { max: POOL_SIZE, prepare, onnotice: () => {}, connection: { application_name: 'mphb-sync' } });
+  // Only statements marked `prepared` are kept prepared: the others (set-up, DDL, rare reads) stay unnamed,
+  // so schema changes never meet a stale cached plan.
+  const run = (runner, text, params, options) => runner.unsafe(text, params, { prepare: options?.prepared === true });
   const wrap = (runner) => ({
-    query: (text, params = []) => runner.unsafe(text, params),
+    query: (text, params = [], options) => run(runner, text, params, options),
     exec: (text) => runner.unsafe(text),
+    // On one connection, in order: postgres.js sends a prepared statement without waiting for the one before.
+    pipeline: (statements) => Promise.all(statements.map((s) => run(runner, s.text, s.params ?? [], s))),
     // Inside a transaction: postgres.js's own savepoints (it refuses a hand-written SAVEPOINT's error path).
     ...(runner.savepoint ? { savepoint: (fn) => runner.savepoint((sp) => fn(wrap(sp))) } : {}),
   });
@@ -62,7 +94,10 @@ async function openPostgres(url) {
   };
   const db = {
     kind: 'postgres',
-    query: (text, params = []) => again(() => sql.unsafe(text, params)),
+    preparedStatements: prepare,
+    // One connection stays free for the lease renewal and the run's own bookkeeping.
+    writeConcurrency: POOL_SIZE - 1,
+    query: (text, params = [], options) => again(() => run(sql, text, params, options)),
     exec: (text) => again(() => sql.unsafe(text)),
     transaction: (fn) => again(async () => {
       let bodyStarted = false;
@@ -97,12 +132,13 @@ async function openPglite(dataDir) {
 
 /** The database interface over an open PGlite instance (e.g. a clone of a migrated template in tests). */
 export function wrapPglite(pg, dataDir = 'memory://') {
-  const wrap = (runner) => ({
-    query: async (text, params = []) => (await runner.query(text, params)).rows,
-    exec: (text) => runner.exec(text),
-  });
+  const wrap = (runner) => {
+    const query = async (text, params = []) => (await runner.query(text, params)).rows;
+    return { query, exec: (text) => runner.exec(text), pipeline: (statements) => inSequence(query, statements) };
+  };
   const db = {
     kind: 'pglite',
+    writeConcurrency: 1, // one engine in this process: transactions run one at a time anyway
     dataDir,
     ...wrap(pg),
     transaction: (fn) => pg.transaction(async (tx) => {
@@ -124,8 +160,11 @@ export function withinTransaction(tx, kind) {
   let depth = 0;
   const handle = {
     kind,
-    query: (text, params) => tx.query(text, params),
+    nested: true,
+    writeConcurrency: 1,
+    query: (text, params, options) => tx.query(text, params, options),
     exec: (text) => tx.exec(text),
+    pipeline: (statements) => inSequence(tx.query, statements),
     async transaction(fn) {
       if (tx.savepoint) return tx.savepoint((sp) => fn(withinTransaction(sp, kind)));
       const name = `mphb_sp_${(depth += 1)}`;
@@ -144,3 +183,9 @@ export function withinTransaction(tx, kind) {
   return handle;
 }
 
+// A pipeline where statements cannot be sent together: one after another, the same results.
+async function inSequence(query, statements) {
+  const results = [];
+  for (const s of statements) results.push(await query(s.text, s.params ?? [], s));
+  return results;
+}

@@ -118,8 +118,23 @@ export async function startSimulator(options = {}) {
 
     const faults = state.faults.pick(site.name, endpoint, requestNumber);
     const delay = state.latencyMs + faults.filter((f) => f.kind === 'latency').reduce((sum, f) => sum + f.value, 0);
-    if (delay > 0) await sleep(delay);
     const fault = (kind) => faults.find((f) => f.kind === kind);
+    if (delay > 0) {
+      if (fault('reset') || fault('hang') || fault('truncate')) {
+        await sleep(delay);
+      } else {
+        // Latency is the request's response time, as a site's is: the answer is ready when it has been
+        // computed and `delay` has passed since the request arrived, not `delay` plus the work.
+        const due = performance.now() + delay;
+        const end = res.end.bind(res);
+        res.end = (...args) => {
+          const left = due - performance.now();
+          if (left > 1) sleep(left).then(() => end(...args));
+          else end(...args);
+          return res;
+        };
+      }
+    }
     if (fault('reset')) {
       record(site, req, url, endpoint, 0, 0, 'reset');
       return req.socket.destroy();

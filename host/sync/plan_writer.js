@@ -45,27 +45,46 @@ export async function writeResolvedUnits(tx, tenantId, plan) {
   await writeRows(tx, 'accommodation_units', plan.accommodation_units, tenantId);
 }
 
-/** One page of bookings: each changed reservation with all of its rooms, changed blocks, reclassified bookings. */
-export async function writeBookingsPagePlan(tx, tenantId, plan) {
+/**
+ * One page of bookings as statements to send together (tx.pipeline), in this order: reclassified bookings
+ * deleted, each changed reservation with all of its rooms, changed blocks.
+ */
+export function bookingsPageStatements(tenantId, plan) {
+  const statements = [];
+  const add = (text, params) => statements.push({ text, params, prepared: true });
+  const rows = (kind, list) => {
+    assertTenant(list, tenantId, kind);
+    add(SQL[kind], [JSON.stringify(list)]);
+  };
   if (plan.delete_reservations.length > 0) {
-    await tx.query('delete from public.guest_reservations where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, plan.delete_reservations]);
+    add('delete from public.guest_reservations where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, plan.delete_reservations]);
   }
   if (plan.delete_blocks.length > 0) {
-    await tx.query('delete from public.calendar_blocks where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, plan.delete_blocks]);
+    add('delete from public.calendar_blocks where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, plan.delete_blocks]);
   }
   if (plan.reservations.length > 0) {
-    await writeRows(tx, 'reservations', plan.reservations, tenantId);
+    rows('reservations', plan.reservations);
     // The rooms of a changed reservation are replaced as a whole; the deferred I1/I2 triggers check the
-    // result at commit.
-    await tx.query('delete from public.reservation_accommodations where tenant_id = $1 and reservation_id = any($2::uuid[])',
-      [tenantId, plan.reservations.map((r) => r.id)]);
-    await writeRows(tx, 'reservation_accommodations', plan.reservation_accommodations, tenantId);
+    // result at commit. A page whose bookings are all new to the database (counts.updated 0: nothing was
+    // stored under their ids, so no rooms can exist) has nothing to replace.
+    if (plan.counts?.updated !== 0) {
+      add('delete from public.reservation_accommodations where tenant_id = $1 and reservation_id = any($2::uuid[])',
+        [tenantId, plan.reservations.map((r) => r.id)]);
+    }
+    if (plan.reservation_accommodations.length > 0) rows('reservation_accommodations', plan.reservation_accommodations);
   }
   if (plan.calendar_blocks.length > 0) {
     const bookingIds = [...new Set(plan.calendar_blocks.map((b) => b.external_booking_id))];
-    await tx.query('delete from public.calendar_blocks where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, bookingIds]);
-    await writeRows(tx, 'calendar_blocks', plan.calendar_blocks, tenantId);
+    add('delete from public.calendar_blocks where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, bookingIds]);
+    rows('calendar_blocks', plan.calendar_blocks);
   }
+  return statements;
+}
+
+/** One page of bookings (bookingsPageStatements) inside the caller's transaction. */
+export async function writeBookingsPagePlan(tx, tenantId, plan) {
+  const statements = bookingsPageStatements(tenantId, plan);
+  if (statements.length > 0) await tx.pipeline(statements);
 }
 
 /** Reconcile: bookings confirmed gone upstream are marked with the status the core gave, never deleted. */

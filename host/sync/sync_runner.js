@@ -6,11 +6,13 @@ import { randomUUID } from 'node:crypto';
 
 import { withTransientRetry } from '../db/database_faults.js';
 import { pagesAsJson } from '../motopress/pages_json.js';
-import { markBookingsGone, writeAccommodationsPlan, writeBookingsPagePlan, writeResolvedUnits } from './plan_writer.js';
+import { createPageWriteQueue } from './page_write_queue.js';
+import { bookingsPageStatements, markBookingsGone, writeAccommodationsPlan, writeResolvedUnits } from './plan_writer.js';
+import { plannerStatistics } from './planner_statistics.js';
 import { loadStoredAccommodations, loadStoredBookings } from './stored_state.js';
 import { loadSyncCursor, saveSyncCursor } from './sync_cursor_store.js';
 import { SyncError } from './sync_errors.js';
-import { LEASE_RENEW_MS, acquireTenantLock, holdsTenantLock, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
+import { LEASE_RENEW_MS, acquireTenantLock, holdsTenantLock, holdsTenantLockStatement, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
 
 // A full pass every N-th run catches bookings deleted for good (an incremental pass never sees them).
 const FULL_PASS_EVERY = Math.max(1, Number(process.env.MPHB_FULL_PASS_EVERY) || 24);
@@ -133,48 +135,98 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       where tenant_id = $1 and status = 'running'`, [tenantId]);
     await db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at) values ($1, $2, $3, 'running', $4)`,
       [runId, tenantId, kind, now]);
-    // Stage 1: accommodations, all or nothing.
-    startStage('accommodations');
-    emit({ type: 'progress', stage: 'accommodations', message: 'fetching accommodation types and accommodations' });
-    let types;
-    let units;
-    try {
-      [types, units] = await Promise.all([client.getCollection('accommodation_types'), client.getCollection('accommodations')]);
-    } catch (error) {
-      if (!error.endpoint) throw error;
-      throw motoPressFailure(error, 'accommodations', tenant.slug, 'accommodations_failed');
-    }
-    counts.requests += types.requests + units.requests;
-    counts.bytes += types.bytes + units.bytes;
-    const accommodationsPlan = core.planAccommodations({
-      tenantId, now, accommodationTypes: pagesAsJson(types.bodies), accommodations: pagesAsJson(units.bodies),
-      current: await loadStoredAccommodations(db, tenantId),
-    });
-    if (accommodationsPlan.errors.length > 0) {
-      throw new SyncError('accommodations_failed', `tenant ${tenant.slug}: accommodations stage failed: ${accommodationsPlan.errors[0].code} at ${accommodationsPlan.errors[0].path}: ${accommodationsPlan.errors[0].message}`,
-        { stage: 'accommodations', errors: accommodationsPlan.errors });
-    }
-    await db.transaction((tx) => writeAccommodationsPlan(tx, tenantId, accommodationsPlan, now));
-    Object.assign(counts, Object.fromEntries(Object.entries(accommodationsPlan.counts).map(([k, v]) => [k, v])));
-    counts.placeholders += accommodationsPlan.accommodation_types.filter((t) => t.is_placeholder).length;
-    warn(accommodationsPlan.warnings, 'accommodations');
-    emit({ type: 'progress', stage: 'accommodations', current: 1, total: 1,
-      message: `${types.records.length} accommodation types, ${units.records.length} accommodations` });
-    endStage('accommodations');
-
-    if (kind === 'sync-all') {
-      // Stage 2: reservations, page by page, each page with its rooms in one transaction. The core
-      // decides the pass: full, or only what changed since the tenant's cursor (after a probe of the
-      // site's filters the first time).
-      startStage('reservations');
+    // The bookings pass starts with the accommodations stage: its pages are fetched (a window of them, as
+    // in any pass) while stage 1 runs, and planned and written only once stage 1 has committed and the
+    // session holds the units now in the database (SPEC §3: no reservation is written if stage 1 fails).
+    let ready;
+    const stageOneCommitted = new Promise((resolve, reject) => { ready = { resolve, reject }; });
+    stageOneCommitted.catch(() => {});
+    const prefetch = new AbortController();
+    const pageErrors = [];
+    const statistics = plannerStatistics(db);
+    // Pages are planned in order and written while later pages are fetched and planned, up to
+    // db.writeConcurrency transactions at once; a page with nothing to write opens no transaction.
+    const writes = createPageWriteQueue(db.writeConcurrency ?? 1);
+    const recordPage = (page, totalPages, plan, bytes, passKind) => {
+      counts.created += plan.counts.created;
+      counts.updated += plan.counts.updated;
+      counts.unchanged += plan.counts.unchanged;
+      counts.blocks += plan.counts.blocks_written;
+      counts.cancelled += plan.reservations.filter((r) => r.status === 'cancelled').length;
+      counts.pages += 1;
+      counts.errors += plan.errors.length;
+      const located = plan.errors.map((e) => locateInPage(e, page, bytes));
+      pageErrors.push(...located);
+      warn(plan.warnings.map((w) => locateInPage(w, page, bytes)), 'reservations');
+      for (const e of located) emit({ type: 'warning', stage: 'reservations', message: `${e.code} at ${e.path} of page ${page}${e.booking_id ? ` (booking ${e.booking_id})` : ''}: ${e.message}`, code: e.code });
+      emit({ type: 'progress', stage: 'reservations', current: page, total: totalPages, message: `${passKind === 'incremental' ? 'changed bookings: ' : ''}page ${page} of ${totalPages}` });
+      // The lease is renewed by the timer, off this path; a lost lease stops the run here.
+      stopIfLockLost('reservations', `after page ${page}`);
+    };
+    const onBookingsPage = async ({ page, bytes, totalPages }, passKind) => {
+      stopIfAsked('reservations', `before page ${page}`);
+      let plan = session.planPage(bytes);
+      if (plan.unknown_units.length > 0) {
+        // Rooms first: fetch each unknown unit individually; placeholders only when MotoPress no longer has it.
+        const results = await Promise.all(plan.unknown_units.map(async (u) => {
+          const r = await client.getOne('accommodations', u.mphb_accommodation_id);
+          counts.requests += 1;
+          return { id: u.mphb_accommodation_id, status: r.status, body: r.body };
+        }));
+        const resolved = session.resolveUnits(results);
+        if (resolved.errors.length > 0) {
+          throw new SyncError('unresolved_units', `tenant ${tenant.slug}: ${resolved.errors[0].message}`, { stage: 'reservations', errors: resolved.errors });
+        }
+        // Committed before this page's write starts (the rooms' foreign keys), and before any later
+        // page's; after the writes in flight (a nested handle runs one transaction at a time).
+        await writes.settle();
+        await db.transaction((tx) => writeResolvedUnits(tx, tenantId, resolved));
+        // The core counts what it decided to write; a unit fetched by id is a unit created.
+        counts.units_created += resolved.counts.units_created;
+        counts.types_created += resolved.counts.types_created;
+        counts.placeholders += resolved.counts.placeholders;
+        warn(resolved.warnings, 'reservations');
+        plan = session.planPage(bytes);
+        if (plan.unknown_units.length > 0) throw new SyncError('unresolved_units', `tenant ${tenant.slug}: units still unknown after fetching them`);
+      }
+      const statements = bookingsPageStatements(tenantId, plan);
+      // A page is one transaction, led by the fence; a transient fault (connection lost,
+      // serialization) is retried whole.
+      const write = statements.length === 0 ? () => null : () => withTransientRetry(() => db.transaction(async (tx) => {
+        stopIfLockLost('reservations', `before writing page ${page}`);
+        const [held] = await tx.pipeline([holdsTenantLockStatement(tenantId, runId), ...statements]);
+        if (held.length === 0) lockLost = true;
+        stopIfLockLost('reservations', `before committing page ${page}`);
+      }), {
+        onRetry: (error) => warn([{ code: 'database_retry', path: `page ${page}`, message: `page ${page} written again after ${error.code}: ${error.message}`, tenant_id: tenantId }], 'reservations'),
+      }).then(() => statistics.added(plan.counts.created));
+      await writes.add(write, () => recordPage(page, totalPages, plan, bytes, passKind));
+    };
+    // Stage 2's pass, begun now: the cursor, the core's decision (a probe of the site's filters the first
+    // time), then the pages. Its requests are counted in stage 2.
+    const probeCounts = { requests: 0, bytes: 0 };
+    let decided;
+    const decisionMade = new Promise((resolve, reject) => { decided = { resolve, reject }; });
+    decisionMade.catch(() => {});
+    const bookingsPass = async () => {
+      try {
+        const made = await decidePass();
+        decided.resolve(made.decision);
+        return await fetchPass(made);
+      } catch (error) {
+        decided.reject(error);
+        throw error;
+      }
+    };
+    const decidePass = async () => {
       const { cursor, lastTotalPages } = await loadSyncCursor(db, tenantId);
       const passInput = { tenant_id: tenantId, requested: requestedPass, now, cursor, full_every: FULL_PASS_EVERY, overlap_seconds: OVERLAP_SECONDS };
       // The probe of the site's filters: one page of a query no booking can match. 403: the key may not filter.
       const askProbe = async (query) => {
-        counts.requests += 1;
+        probeCounts.requests += 1;
         try {
-          const answer = await client.getPage('bookings', { query, signal });
-          counts.bytes += answer.bytes.length;
+          const answer = await client.getPage('bookings', { query, signal: probeSignal });
+          probeCounts.bytes += answer.bytes.length;
           return { status: answer.status, total: answer.total };
         } catch (error) {
           if (!error.endpoint) throw error;
@@ -188,68 +240,97 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       const probeAnswer = decision.probe ? askProbe(decision.probe) : null;
       probeAnswer?.catch(() => {});
       if (decision.errors.length > 0) throw new SyncError('invalid_state', `tenant ${tenant.slug}: ${decision.errors[0].code} at ${decision.errors[0].path}: ${decision.errors[0].message}`, { stage: 'reservations' });
-      warn(decision.warnings, 'reservations');
-      counts.pass = decision.pass;
-      stats.pass = { kind: decision.pass, reason: decision.reason, filters: decision.filters };
-      const state = await loadStoredBookings(db, tenantId);
-      session = core.bookingsSync({ tenantId, now, ...state });
-      const pageErrors = [];
-      let pass;
+      return { decision, cursor, lastTotalPages, probeAnswer };
+    };
+    const fetchPass = async ({ decision, cursor, lastTotalPages, probeAnswer }) => {
       try {
-        pass = await client.streamCollection('bookings', {
+        const pass = await client.streamCollection('bookings', {
           query: decision.query ?? undefined,
+          signal: prefetch.signal, // a caller's signal stops the run at a page boundary (stopIfAsked), not mid-fetch
           expectedPages: decision.pass === 'full' ? lastTotalPages ?? undefined : undefined,
-          onPage: async ({ page, bytes, totalPages }) => {
-            stopIfAsked('reservations', `before page ${page}`);
-            let plan = session.planPage(bytes);
-            if (plan.unknown_units.length > 0) {
-              // Rooms first: fetch each unknown unit individually; placeholders only when MotoPress no longer has it.
-              const results = await Promise.all(plan.unknown_units.map(async (u) => {
-                const r = await client.getOne('accommodations', u.mphb_accommodation_id);
-                counts.requests += 1;
-                return { id: u.mphb_accommodation_id, status: r.status, body: r.body };
-              }));
-              const resolved = session.resolveUnits(results);
-              if (resolved.errors.length > 0) {
-                throw new SyncError('unresolved_units', `tenant ${tenant.slug}: ${resolved.errors[0].message}`, { stage: 'reservations', errors: resolved.errors });
-              }
-              await db.transaction((tx) => writeResolvedUnits(tx, tenantId, resolved));
-              // The core counts what it decided to write; a unit fetched by id is a unit created.
-              counts.units_created += resolved.counts.units_created;
-              counts.types_created += resolved.counts.types_created;
-              counts.placeholders += resolved.counts.placeholders;
-              warn(resolved.warnings, 'reservations');
-              plan = session.planPage(bytes);
-              if (plan.unknown_units.length > 0) throw new SyncError('unresolved_units', `tenant ${tenant.slug}: units still unknown after fetching them`);
-            }
-            // A page is one transaction: a transient fault (connection lost, serialization) is retried whole.
-            await withTransientRetry(() => db.transaction(async (tx) => {
-              await fence(tx, `before writing page ${page}`, 'reservations');
-              await writeBookingsPagePlan(tx, tenantId, plan);
-            }), {
-              onRetry: (error) => warn([{ code: 'database_retry', path: `page ${page}`, message: `page ${page} written again after ${error.code}: ${error.message}`, tenant_id: tenantId }], 'reservations'),
-            });
-            counts.created += plan.counts.created;
-            counts.updated += plan.counts.updated;
-            counts.unchanged += plan.counts.unchanged;
-            counts.blocks += plan.counts.blocks_written;
-            counts.cancelled += plan.reservations.filter((r) => r.status === 'cancelled').length;
-            counts.pages += 1;
-            counts.errors += plan.errors.length;
-            const located = plan.errors.map((e) => locateInPage(e, page, bytes));
-            pageErrors.push(...located);
-            warn(plan.warnings.map((w) => locateInPage(w, page, bytes)), 'reservations');
-            for (const e of located) emit({ type: 'warning', stage: 'reservations', message: `${e.code} at ${e.path} of page ${page}${e.booking_id ? ` (booking ${e.booking_id})` : ''}: ${e.message}`, code: e.code });
-            emit({ type: 'progress', stage: 'reservations', current: page, total: totalPages, message: `${decision.pass === 'incremental' ? 'changed bookings: ' : ''}page ${page} of ${totalPages}` });
-            // The lease is renewed by the timer, off this path; a lost lease stops the run here.
-            stopIfLockLost('reservations', `after page ${page}`);
+          onPage: async (event) => {
+            await stageOneCommitted;
+            await onBookingsPage(event, decision.pass);
           },
         });
+        await writes.settle();
+        return { decision, cursor, probeAnswer, pass };
       } catch (error) {
+        // Writes already started finish (each all or nothing) before the run is recorded and its lock released.
+        await writes.settle().catch(() => {});
         if (error instanceof SyncError) throw error;
         if (error.code && error.endpoint) throw motoPressFailure(error, 'reservations', tenant.slug);
         throw error;
       }
+    };
+    const probeSignal = signal ? AbortSignal.any([signal, prefetch.signal]) : prefetch.signal;
+    const reservations = kind === 'sync-all' ? bookingsPass() : null;
+    reservations?.catch(() => {});
+
+    // Stage 1: accommodations, all or nothing.
+    try {
+      startStage('accommodations');
+      emit({ type: 'progress', stage: 'accommodations', message: 'fetching accommodation types and accommodations' });
+      let types;
+      let units;
+      try {
+        [types, units] = await Promise.all([client.getCollection('accommodation_types'), client.getCollection('accommodations')]);
+      } catch (error) {
+        if (!error.endpoint) throw error;
+        throw motoPressFailure(error, 'accommodations', tenant.slug, 'accommodations_failed');
+      }
+      counts.requests += types.requests + units.requests;
+      counts.bytes += types.bytes + units.bytes;
+      const accommodationsPlan = core.planAccommodations({
+        tenantId, now, accommodationTypes: pagesAsJson(types.bodies), accommodations: pagesAsJson(units.bodies),
+        current: await loadStoredAccommodations(db, tenantId),
+      });
+      if (accommodationsPlan.errors.length > 0) {
+        throw new SyncError('accommodations_failed', `tenant ${tenant.slug}: accommodations stage failed: ${accommodationsPlan.errors[0].code} at ${accommodationsPlan.errors[0].path}: ${accommodationsPlan.errors[0].message}`,
+          { stage: 'accommodations', errors: accommodationsPlan.errors });
+      }
+      await db.transaction((tx) => writeAccommodationsPlan(tx, tenantId, accommodationsPlan, now));
+      Object.assign(counts, Object.fromEntries(Object.entries(accommodationsPlan.counts).map(([k, v]) => [k, v])));
+      counts.placeholders += accommodationsPlan.accommodation_types.filter((t) => t.is_placeholder).length;
+      warn(accommodationsPlan.warnings, 'accommodations');
+      emit({ type: 'progress', stage: 'accommodations', current: 1, total: 1,
+        message: `${types.records.length} accommodation types, ${units.records.length} accommodations` });
+      endStage('accommodations');
+    } catch (error) {
+      ready.reject(error);
+      prefetch.abort('the accommodations stage failed');
+      await reservations?.catch(() => {});
+      throw error;
+    }
+
+    if (kind === 'sync-all') {
+      // Stage 2: reservations, page by page, each page with its rooms in one transaction. The core
+      // decided the pass: full, or only what changed since the tenant's cursor.
+      startStage('reservations');
+      counts.requests += probeCounts.requests;
+      counts.bytes += probeCounts.bytes;
+      let state;
+      try {
+        [state] = await Promise.all([loadStoredBookings(db, tenantId), statistics.start()]);
+        session = core.bookingsSync({ tenantId, now, ...state });
+      } catch (error) {
+        ready.reject(error);
+        prefetch.abort('the reservations stage could not start');
+        await reservations.catch(() => {});
+        throw error;
+      }
+      ready.resolve();
+      let outcome;
+      try {
+        const made = await decisionMade;
+        warn(made.warnings, 'reservations');
+        counts.pass = made.pass;
+        stats.pass = { kind: made.pass, reason: made.reason, filters: made.filters };
+        outcome = await reservations;
+      } finally {
+        await statistics.settle();
+      }
+      const { decision, cursor, probeAnswer, pass } = outcome;
       counts.requests += pass.requests;
       counts.bytes += pass.bytes;
       for (const w of pass.warnings) warn([{ ...w, path: 'bookings', tenant_id: tenantId }], 'reservations');

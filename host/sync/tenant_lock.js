@@ -72,8 +72,13 @@ export async function renewTenantLock(db, tenantId, runId, leaseSeconds = LEASE_
  * page is never written by a run that lost its lock (fencing), whatever the renewal timer saw.
  */
 export async function holdsTenantLock(tx, tenantId, runId) {
-  const rows = await tx.query('select 1 from public.sync_locks where tenant_id = $1 and run_id = $2 for share', [tenantId, runId]);
+  const [rows] = await tx.pipeline([holdsTenantLockStatement(tenantId, runId)]);
   return rows.length > 0;
+}
+
+/** holdsTenantLock as a statement, to lead a pipeline of writes: it holds when it returns a row. */
+export function holdsTenantLockStatement(tenantId, runId) {
+  return { text: 'select 1 from public.sync_locks where tenant_id = $1 and run_id = $2 for share', params: [tenantId, runId], prepared: true };
 }
 
 export async function releaseTenantLock(db, tenantId, runId) {

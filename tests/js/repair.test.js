@@ -235,16 +235,21 @@ describe.each(databaseKinds())('repair on %s', (kind) => {
     // The transaction fails at its last write (the rooms of the changed reservations).
     const failing = {
       ...h.db,
-      transaction: (fn) => h.db.transaction((tx) => fn({
-        ...tx,
-        query: async (sql, params) => {
+      transaction: (fn) => h.db.transaction((tx) => {
+        const query = async (sql, params) => {
           if (/^insert into public\.reservation_accommodations/.test(sql.trim())) {
             await tx.query(sql, params);
             throw Object.assign(new Error('connection lost (simulated)'), { code: '08006' });
           }
           return tx.query(sql, params);
-        },
-      })),
+        };
+        const pipeline = async (statements) => {
+          const results = [];
+          for (const s of statements) results.push(await query(s.text, s.params));
+          return results;
+        };
+        return fn({ ...tx, query, pipeline });
+      }),
     };
     const client = h.client('testhotel');
     await expect(runRepair({ db: failing, core: h.core, tenant: { tenant_id: tenantId, slug: 'testhotel' }, client, apply: true }))

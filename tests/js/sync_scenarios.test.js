@@ -535,7 +535,10 @@ describe.each(databaseKinds())('sync-all scenarios on %s', (kind) => {
         expect(tookOver).toBe(true);
         expect(outcome).toBeInstanceOf(SyncError);
         expect(outcome.code).toBe('lock_lost');
-        expect(outcome.details.stage).toBe('reservations'); // a stage name, as SSE error events carry it
+        // A stage name, as SSE error events carry it. Nothing changed upstream since the last run, so no page
+        // had anything to write (such a page opens no transaction): the run stops at its first write, the
+        // cursor's, after the reconcile stage.
+        expect(outcome.details.stage).toBe('reconcile');
         const [run] = await h.db.query('select status, error_code from public.sync_runs where tenant_id = $1 order by started_at desc limit 1', [tenantId]);
         expect(run).toEqual({ status: 'failed', error_code: 'lock_lost' });
         // The usurper's lock is not released by the run that lost it.

@@ -1,0 +1,122 @@
+// Page writes overlap the fetching and planning of later pages (issue 11): what a user sees must not
+// change — progress in page order, each page all or nothing, a failed page stops the run with its error —
+// and a first sync into an empty database refreshes the planner's statistics as the tables grow.
+import { jest } from '@jest/globals';
+
+import { randomUUID } from 'node:crypto';
+
+import { SyncError } from '../../host/sync/sync_errors.js';
+import { releaseTenantLock } from '../../host/sync/tenant_lock.js';
+import { createSyncHarness } from './support/sync_harness.js';
+import { i1Offenders, i2Offenders } from './support/invariant_sql.js';
+import { closeTemplates, databaseKinds } from './support/test_databases.js';
+
+jest.setTimeout(180_000);
+afterAll(() => closeTemplates());
+
+describe.each(databaseKinds())('pipelined page writes on %s', (kind) => {
+  let h;
+  beforeAll(async () => {
+    h = await createSyncHarness(kind, { hotels: 'big=large:700', seed: 5 });
+    await h.addTenant('big', { slug: 'first' });
+    await h.addTenant('big', { slug: 'broken' });
+    await h.addTenant('big', { slug: 'usurped' });
+  });
+  afterAll(() => h?.close());
+
+  test('a first sync: progress in page order, every page written, invariants hold, statistics refreshed', async () => {
+    const [before] = await h.db.query("select reltuples::float8 as n from pg_class where oid = 'public.guest_reservations'::regclass");
+    const events = [];
+    const result = await h.syncAll('first', { events });
+    const pages = events.filter((e) => e.type === 'progress' && e.stage === 'reservations' && e.current > 0).map((e) => e.current);
+    expect(pages.length).toBeGreaterThanOrEqual(7);
+    expect(pages).toEqual(Array.from({ length: pages.length }, (_, i) => i + 1));
+    expect(result.counts.pages).toBe(pages.length);
+    const tenantId = h.tenant('first').tenant_id;
+    const [{ n }] = await h.db.query(`select (select count(*) from public.guest_reservations where tenant_id = $1)
+      + (select count(distinct external_booking_id) from public.calendar_blocks where tenant_id = $1) as n`, [tenantId]);
+    expect(Number(n)).toBe(result.counts.created);
+    expect(await i1Offenders(h.db, tenantId)).toEqual([]);
+    expect(await i2Offenders(h.db, tenantId)).toEqual([]);
+    // The tables were empty (never analyzed) before; the run's ANALYZE gave the planner their size.
+    const [after] = await h.db.query("select reltuples::float8 as n from pg_class where oid = 'public.guest_reservations'::regclass");
+    expect(Number(before.n)).toBeLessThanOrEqual(0);
+    expect(Number(after.n)).toBeGreaterThan(0);
+
+    // Nothing changed upstream: nothing written, the same page order.
+    const again = [];
+    const second = await h.syncAll('first', { events: again });
+    expect(second.counts).toMatchObject({ created: 0, updated: 0, pages: pages.length });
+    expect(again.filter((e) => e.type === 'progress' && e.stage === 'reservations' && e.current > 0).map((e) => e.current)).toEqual(pages);
+  });
+
+  test('a page that fails to write stops the run: the pages before it are written and counted, its own bookings are not', async () => {
+    const tenant = h.tenant('broken');
+    // A booking of page 3, as the site lists it, that is a reservation (the first tenant holds the same hotel).
+    let pageThree = [];
+    await h.client('broken').streamCollection('bookings', {
+      onPage: ({ page, bytes }) => {
+        if (page === 3) pageThree = JSON.parse(new TextDecoder().decode(bytes)).map((b) => Number(b.id));
+      },
+    });
+    const [row] = await h.db.query('select external_booking_id::bigint as id from public.guest_reservations where tenant_id = $1 and external_booking_id = any($2::bigint[]) order by 1 limit 1',
+      [h.tenant('first').tenant_id, pageThree]);
+    const victim = Number(row?.id);
+    expect(victim).toBeGreaterThan(0);
+    await h.db.exec(`create or replace function public.test_refuse_booking() returns trigger language plpgsql as $$
+      begin
+        if new.tenant_id = '${tenant.tenant_id}' and new.external_booking_id = ${Number(victim)} then
+          raise exception 'test: booking % refused', new.external_booking_id using errcode = '23514';
+        end if;
+        return new;
+      end $$;
+      create trigger test_refuse_booking before insert or update on public.guest_reservations for each row execute function public.test_refuse_booking();`);
+    try {
+      const events = [];
+      const error = await h.syncAll('broken', { events }).then(() => null, (e) => e);
+      expect(error?.code).toBe('database_error');
+      expect(error.message).toContain(`booking ${victim} refused`);
+      const pages = events.filter((e) => e.type === 'progress' && e.stage === 'reservations' && e.current > 0).map((e) => e.current);
+      expect(pages).toEqual([1, 2]);
+      expect(error.counts.pages).toBe(2);
+      expect(events.at(-1)).toMatchObject({ type: 'error', code: 'database_error' });
+      const written = await h.db.query('select external_booking_id::bigint as id from public.guest_reservations where tenant_id = $1', [tenant.tenant_id]);
+      expect(written.length).toBeGreaterThan(0);
+      expect(written.map((r) => Number(r.id))).not.toContain(Number(victim));
+      const [run] = await h.db.query("select status, error_code from public.sync_runs where tenant_id = $1 order by started_at desc limit 1", [tenant.tenant_id]);
+      expect(run).toEqual({ status: 'failed', error_code: 'database_error' });
+    } finally {
+      await h.db.exec('drop trigger test_refuse_booking on public.guest_reservations; drop function public.test_refuse_booking();');
+    }
+    // The next run completes the work.
+    const result = await h.syncAll('broken');
+    expect(result.status).toBe('succeeded');
+  });
+  test('pages in flight are fenced: a run whose lease another run took writes no page', async () => {
+    const tenantId = h.tenant('usurped').tenant_id;
+    const usurper = randomUUID();
+    let tookOver = false;
+    const takeOverOnPage2 = async (url, init) => {
+      const u = new URL(String(url));
+      if (!tookOver && u.pathname.endsWith('/bookings') && u.searchParams.get('page') === '2') {
+        tookOver = true;
+        await h.db.query(`update public.sync_locks set run_id = $2, acquired_at = now(), expires_at = now() + interval '10 minutes'
+          where tenant_id = $1`, [tenantId, usurper]);
+      }
+      return globalThis.fetch(url, init);
+    };
+    try {
+      // The first pass of this tenant has no page count to go by: page 2 is asked for once page 1 answered,
+      // before any page is written.
+      const outcome = await h.syncAll('usurped', { clientOptions: { fetch: takeOverOnPage2 } }).then((r) => r, (e) => e);
+      expect(tookOver).toBe(true);
+      expect(outcome).toBeInstanceOf(SyncError);
+      expect(outcome.code).toBe('lock_lost');
+      expect(outcome.details.stage).toBe('reservations');
+      const [{ n }] = await h.db.query('select count(*)::int as n from public.guest_reservations where tenant_id = $1', [tenantId]);
+      expect(n).toBe(0);
+    } finally {
+      await releaseTenantLock(h.db, tenantId, usurper);
+    }
+  });
+});

@@ -20,10 +20,18 @@ export function endToEndFigures(runs, { latencyMs, concurrency, bookings }) {
     }));
     if (r.old) {
       const ok = r.old.ok && first?.ok;
+      // On loopback a round trip costs ~0.2 ms, which hides what the old approach's per-row round trips
+      // cost (SPEC §6: "loopback hides round-trip costs"), so the speed-up is judged behind the delay proxy.
+      // On loopback the old approach costs about its pages one by one (N × latency) plus 4 round trips per
+      // booking at ~0.2 ms: for 10,000 bookings ~18 s against a 2.7 s fetch floor, under 20× by construction.
+      const judged = r.route !== 'direct';
+      const oldFetchFloor = r.old.ok ? r.old.counts.requests * latencyMs : null;
       figures.push(figure({
         id: `B1.speedup.${r.route}`, label: `old approach time / Sync All time, ${where}`, unit: '×', min: b.speedupMin,
+        informational: !judged,
         value: ok ? round(r.old.elapsed_ms / first.elapsed_ms, 1) : null,
-        note: ok ? undefined : `${r.old.ok ? 'sync' : 'old approach'} failed: ${r.old.ok ? first?.error : r.old.error}`,
+        note: ok ? (judged ? undefined : `information only: judged behind the delay proxy (SPEC §6); the old approach's pages alone take ${oldFetchFloor} ms here`)
+          : `${r.old.ok ? 'sync' : 'old approach'} failed: ${r.old.ok ? first?.error : r.old.error}`,
         detail: r.old.ok ? { old_ms: Math.round(r.old.elapsed_ms), old_requests: r.old.counts.requests, old_round_trips: r.old.counts.round_trips, sync_ms: first?.ok ? Math.round(first.elapsed_ms) : null } : undefined,
       }));
     }

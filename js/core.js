@@ -10,6 +10,7 @@
 // serialised first). Large inputs are written straight into the module's memory with
 // TextEncoder.encodeInto; nothing is copied byte by byte in JS.
 import createMphbCore from '../dist/wasm/mphb_core.mjs';
+import { readPagePlan } from './page_plan.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -106,13 +107,13 @@ export class MphbCore {
    * @param {string} input.tenantId  @param {string} input.now
    * @param {Record<string, number>} input.knownUnits stored units: MotoPress accommodation id → type id
    * @param {number[]} input.knownTypes stored type ids
-   * @param {Record<string, {hash: string, kind: 'reservation'|'block', is_active: boolean}>} input.stored
-   *   stored bookings by MotoPress id (is_active false once marked gone)
+   * @param {Record<string, {hash: string, kind: 'reservation'|'block', is_active: boolean}>|string} input.stored
+   *   stored bookings by MotoPress id (is_active false once marked gone), or that object as JSON text
    * @returns {BookingsSyncSession}
    */
   bookingsSync({ tenantId, now, knownUnits, knownTypes, stored }) {
     const session = new this.module.BookingsSync(tenantId, now, JSON.stringify(knownUnits ?? {}), JSON.stringify(knownTypes ?? []),
-      JSON.stringify(stored ?? {}));
+      typeof stored === 'string' ? stored : JSON.stringify(stored ?? {}));
     return new BookingsSyncSession(this, session);
   }
 
@@ -240,6 +241,11 @@ export class MphbCore {
   }
 
   /** @internal */
+  decodeText(view) {
+    return decoder.decode(view);
+  }
+
+  /** @internal */
   writeInput(value) {
     return this.#write(value);
   }
@@ -282,12 +288,13 @@ export class BookingsSyncSession {
    * Plans one page of /bookings (JSON text or bytes). When `unknown_units` is not empty nothing else is
    * planned: fetch those units, write what resolveUnits returns, then plan the same page again.
    * @returns {{reservations, reservation_accommodations, calendar_blocks, delete_reservations,
-   *   delete_blocks, unknown_units, counts, warnings, errors}}
+   *   delete_blocks, unknown_units, counts, warnings, errors}} the three row arrays are parsed when first
+   *   read; `plan.rows_text` (not enumerable) has them as the JSON text the core wrote (js/page_plan.js)
    */
   planPage(bytes) {
     const input = this.core.writeInput(bytes);
     try {
-      return this.core.decodeView(this.session.planPage(input.ptr, input.len));
+      return readPagePlan(this.core.decodeText(this.session.planPage(input.ptr, input.len)));
     } finally {
       if (input.ptr) this.core.module._free(input.ptr);
     }

@@ -45,6 +45,27 @@ export async function writeResolvedUnits(tx, tenantId, plan) {
   await writeRows(tx, 'accommodation_units', plan.accommodation_units, tenantId);
 }
 
+// A plan's row array as the JSON text to send: the core's own text when the plan kept it (js/page_plan.js),
+// else the rows serialized here (plans built by the host, e.g. repair's), checked for their tenant.
+function rowsJson(plan, kind, tenantId) {
+  const text = plan.rows_text?.[kind];
+  if (typeof text === 'string') {
+    // Every row names the plan's tenant: as many tenant_id keys as keys with this tenant's id.
+    if (occurrences(text, '"tenant_id":"') !== occurrences(text, `"tenant_id":"${tenantId}"`)) {
+      throw new Error(`plan for tenant ${tenantId} holds a ${kind} row of another tenant`);
+    }
+    return text;
+  }
+  assertTenant(plan[kind], tenantId, kind);
+  return JSON.stringify(plan[kind]);
+}
+
+function occurrences(text, needle) {
+  let n = 0;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) n += 1;
+  return n;
+}
+
 /**
  * One page of bookings as statements to send together (tx.pipeline), in this order: reclassified bookings
  * deleted, each changed reservation with all of its rooms, changed blocks.
@@ -52,31 +73,30 @@ export async function writeResolvedUnits(tx, tenantId, plan) {
 export function bookingsPageStatements(tenantId, plan) {
   const statements = [];
   const add = (text, params) => statements.push({ text, params, prepared: true });
-  const rows = (kind, list) => {
-    assertTenant(list, tenantId, kind);
-    add(SQL[kind], [JSON.stringify(list)]);
-  };
   if (plan.delete_reservations.length > 0) {
     add('delete from public.guest_reservations where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, plan.delete_reservations]);
   }
   if (plan.delete_blocks.length > 0) {
     add('delete from public.calendar_blocks where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, plan.delete_blocks]);
   }
-  if (plan.reservations.length > 0) {
-    rows('reservations', plan.reservations);
+  const reservations = rowsJson(plan, 'reservations', tenantId);
+  if (reservations !== '[]') {
+    add(SQL.reservations, [reservations]);
     // The rooms of a changed reservation are replaced as a whole; the deferred I1/I2 triggers check the
     // result at commit. A page whose bookings are all new to the database (counts.updated 0: nothing was
     // stored under their ids, so no rooms can exist) has nothing to replace.
     if (plan.counts?.updated !== 0) {
-      add('delete from public.reservation_accommodations where tenant_id = $1 and reservation_id = any($2::uuid[])',
-        [tenantId, plan.reservations.map((r) => r.id)]);
+      add(`delete from public.reservation_accommodations where tenant_id = $1
+        and reservation_id in (select (r->>'id')::uuid from jsonb_array_elements($2::text::jsonb) r)`, [tenantId, reservations]);
     }
-    if (plan.reservation_accommodations.length > 0) rows('reservation_accommodations', plan.reservation_accommodations);
+    const junction = rowsJson(plan, 'reservation_accommodations', tenantId);
+    if (junction !== '[]') add(SQL.reservation_accommodations, [junction]);
   }
-  if (plan.calendar_blocks.length > 0) {
-    const bookingIds = [...new Set(plan.calendar_blocks.map((b) => b.external_booking_id))];
-    add('delete from public.calendar_blocks where tenant_id = $1 and external_booking_id = any($2::bigint[])', [tenantId, bookingIds]);
-    rows('calendar_blocks', plan.calendar_blocks);
+  const blocks = rowsJson(plan, 'calendar_blocks', tenantId);
+  if (blocks !== '[]') {
+    add(`delete from public.calendar_blocks where tenant_id = $1
+      and external_booking_id in (select (b->>'external_booking_id')::bigint from jsonb_array_elements($2::text::jsonb) b)`, [tenantId, blocks]);
+    add(SQL.calendar_blocks, [blocks]);
   }
   return statements;
 }

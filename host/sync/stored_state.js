@@ -10,21 +10,34 @@ export async function loadStoredAccommodations(db, tenantId) {
   return { accommodation_types: byId(types), accommodation_units: byId(units) };
 }
 
-/** {knownUnits: {unit id: type id}, knownTypes: [type id], stored: {booking id: {hash, kind, is_active}}} */
-export async function loadStoredBookings(db, tenantId) {
-  const [units, types, reservations, blocks] = await Promise.all([
+/**
+ * {knownUnits: {unit id: type id}, knownTypes: [type id], stored: JSON text of {booking id: {hash, kind,
+ * is_active}}}. The stored state comes from the database as one JSON text, handed to the core as it is:
+ * a tenant's every booking never becomes a JavaScript object (100,000 bookings: no row objects, no map, no
+ * serializing it again). A booking held as both a reservation and a block counts as the block.
+ */
+export async function loadStoredBookingsText(db, tenantId) {
+  const [units, types, [{ stored }]] = await Promise.all([
     db.query('select mphb_accommodation_id as id, mphb_type_id as type_id from hotels.accommodation_units where tenant_id = $1', [tenantId]),
     db.query('select mphb_type_id as id from hotels.accommodation_types where tenant_id = $1', [tenantId]),
-    db.query('select external_booking_id as id, content_hash as hash, upstream_gone_at is null as is_active from public.guest_reservations where tenant_id = $1', [tenantId]),
-    db.query(`select distinct on (external_booking_id) external_booking_id as id, content_hash as hash, upstream_gone_at is null as is_active
-      from public.calendar_blocks where tenant_id = $1 order by external_booking_id, position`, [tenantId]),
+    db.query(`select coalesce(json_object_agg(id, json_build_object('hash', hash, 'kind', kind, 'is_active', is_active))::text, '{}') as stored
+      from (select distinct on (id) id, hash, kind, is_active from (
+          select external_booking_id as id, content_hash as hash, 'reservation' as kind, upstream_gone_at is null as is_active, 1 as rank
+            from public.guest_reservations where tenant_id = $1
+          union all
+          (select distinct on (external_booking_id) external_booking_id, content_hash, 'block', upstream_gone_at is null, 0
+            from public.calendar_blocks where tenant_id = $1 order by external_booking_id, position)
+        ) both_kinds order by id, rank) one_per_booking`, [tenantId]),
   ]);
-  const stored = {};
-  for (const r of reservations) stored[String(r.id)] = { hash: r.hash, kind: 'reservation', is_active: r.is_active };
-  for (const r of blocks) stored[String(r.id)] = { hash: r.hash, kind: 'block', is_active: r.is_active };
   return {
     knownUnits: Object.fromEntries(units.map((u) => [String(u.id), Number(u.type_id)])),
     knownTypes: types.map((t) => Number(t.id)),
     stored,
   };
+}
+
+/** loadStoredBookingsText with `stored` as an object (repair reads and edits it). */
+export async function loadStoredBookings(db, tenantId) {
+  const state = await loadStoredBookingsText(db, tenantId);
+  return { ...state, stored: JSON.parse(state.stored) };
 }

@@ -9,7 +9,7 @@ import { pagesAsJson } from '../motopress/pages_json.js';
 import { createPageWriteQueue } from './page_write_queue.js';
 import { bookingsPageStatements, markBookingsGone, writeAccommodationsPlan, writeResolvedUnits } from './plan_writer.js';
 import { plannerStatistics } from './planner_statistics.js';
-import { loadStoredAccommodations, loadStoredBookings } from './stored_state.js';
+import { loadStoredAccommodations, loadStoredBookingsText } from './stored_state.js';
 import { loadSyncCursor, saveSyncCursor } from './sync_cursor_store.js';
 import { SyncError } from './sync_errors.js';
 import { LEASE_RENEW_MS, acquireTenantLock, holdsTenantLock, holdsTenantLockStatement, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
@@ -152,7 +152,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       counts.updated += plan.counts.updated;
       counts.unchanged += plan.counts.unchanged;
       counts.blocks += plan.counts.blocks_written;
-      counts.cancelled += plan.reservations.filter((r) => r.status === 'cancelled').length;
+      // The core counts them (older cores did not: then the rows say).
+      counts.cancelled += plan.counts.cancelled ?? plan.reservations.filter((r) => r.status === 'cancelled').length;
       counts.pages += 1;
       counts.errors += plan.errors.length;
       const located = plan.errors.map((e) => locateInPage(e, page, bytes));
@@ -311,7 +312,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       counts.bytes += probeCounts.bytes;
       let state;
       try {
-        [state] = await Promise.all([loadStoredBookings(db, tenantId), statistics.start()]);
+        [state] = await Promise.all([loadStoredBookingsText(db, tenantId), statistics.start()]);
         session = core.bookingsSync({ tenantId, now, ...state });
       } catch (error) {
         ready.reject(error);

@@ -105,9 +105,7 @@ BookingsSyncSession::BookingsSyncSession(std::string tenant_id, std::string now,
       if (v.is_number_integer()) types_.insert(v.get<int64_t>());
     }
   }
-  if (auto doc = parse_json_document(stored, "stored", init_diagnostics_)) {
-    stored_ = read_stored_rows(*doc, "stored", init_diagnostics_);
-  }
+  stored_ = read_stored_rows_text(stored, "stored", init_diagnostics_);
   valid_ = init_diagnostics_.error_count() == 0;
 }
 

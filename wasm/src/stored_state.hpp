@@ -23,4 +23,9 @@ using StoredRows = std::map<int64_t, StoredRow>;
 // Reads {"<id>": {"hash": "...", "kind": "...", "is_active": bool, "is_placeholder": bool}, …} at `path`.
 StoredRows read_stored_rows(const json& object, const std::string& path, Diagnostics& diagnostics);
 
+// The same from JSON text, without building a document: a tenant's stored bookings (100,000 and more)
+// would otherwise take a DOM several times their size, and wasm memory never shrinks. Malformed JSON is
+// reported like parse_json_document reports it (invalid_json, invalid_utf8, too_deep at `path`…).
+StoredRows read_stored_rows_text(std::string_view text, const std::string& path, Diagnostics& diagnostics);
+
 }  // namespace mphb

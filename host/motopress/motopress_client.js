@@ -100,9 +100,11 @@ export function createMotoPressClient(options) {
    * (bodies received) and `serverDate` (the site's Date header on page 1, ISO-8601, or null): the site's
    * own clock, which post_modified_gmt is written by.
    * @param {string} collection
-   * @param {{query?, onPage?, signal?, expectedPages?: number}} [o] expectedPages: see streamPages
+   * @param {{query?, onPage?, signal?, expectedPages?: number, parse?: boolean}} [o] expectedPages: see
+   *   streamPages; parse false: pages are not parsed here (only checked to be framed as a JSON array) —
+   *   the caller parses the bytes and counts ids (`records` null in page events, summary `counted` false)
    */
-  async function streamCollection(collection, { query, onPage, signal, expectedPages } = {}) {
+  async function streamCollection(collection, { query, onPage, signal, expectedPages, parse = true } = {}) {
     checkCollection(collection);
     const { perPage, pairs } = collectionQuery(query);
     let requests = 0;
@@ -111,7 +113,7 @@ export function createMotoPressClient(options) {
     const onAttempt = () => { requests += 1; };
     const fetchPage = async (page, pageSignal) => {
       const response = await runner.get(`/${collection}`, [['per_page', String(perPage)], ['page', String(page)], ...pairs], {
-        expect: 'array', label: `GET /${collection}?page=${page}`, signal: pageSignal, onAttempt,
+        expect: parse ? 'array' : 'array-bytes', label: `GET /${collection}?page=${page}`, signal: pageSignal, onAttempt,
       });
       bytes += response.bytes.length;
       if (page === 1) serverDate = httpDate(response.headers);

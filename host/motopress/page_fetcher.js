@@ -8,8 +8,9 @@
 // Memory stays bounded: a page is fetched only while fewer than `window` pages wait for delivery.
 
 /**
- * @typedef {{records: any[], bytes: Uint8Array, total: number|null, totalPages: number|null}} FetchedPage
- * @typedef {{page: number, bytes: Uint8Array, records: any[], duplicates: number, total: number|null,
+ * @typedef {{records: any[]|null, bytes: Uint8Array, total: number|null, totalPages: number|null}} FetchedPage
+ *   records null: fetched unparsed (the caller parses the bytes)
+ * @typedef {{page: number, bytes: Uint8Array, records: any[]|null, duplicates: number|null, total: number|null,
  *   totalPages: number|null, reportedTotal: number|null}} PageEvent
  */
 
@@ -26,7 +27,9 @@
  *   2..min(expectedPages, concurrency) are requested together with page 1; past the real end they answer []
  *   and are dropped
  * @returns {Promise<{total: number|null, totalPages: number|null, totalAtEnd: number|null, pages: number,
- *   unique: number, duplicates: number, withoutId: number, consistent: boolean, warnings: Array<{code: string, message: string}>}>}
+ *   unique: number|null, duplicates: number|null, withoutId: number|null, counted: boolean, consistent: boolean,
+ *   warnings: Array<{code: string, message: string}>}>} counted false: pages came unparsed (records null),
+ *   so ids were neither deduplicated nor counted here, and `consistent` covers the totals only
  */
 export async function streamPages({ fetchPage, perPage, concurrency, onPage, signal, collection = 'collection', window, expectedPages }) {
   const controller = new AbortController();
@@ -38,7 +41,14 @@ export async function streamPages({ fetchPage, perPage, concurrency, onPage, sig
   let totalAtEnd = null;
   const warnings = [];
 
+  // Pages fetched unparsed (records null: the caller's parser reads the bytes) are not deduplicated here:
+  // the caller counts ids, and the summary says so (counted: false).
+  let counted = true;
   function deliver(page, fetched, plan) {
+    if (fetched.records === null) {
+      counted = false;
+      return onPage?.({ page, bytes: fetched.bytes, records: null, duplicates: null, total: plan.total, totalPages: plan.totalPages, reportedTotal: fetched.total });
+    }
     const records = [];
     let dups = 0;
     for (const record of fetched.records) {
@@ -95,9 +105,14 @@ export async function streamPages({ fetchPage, perPage, concurrency, onPage, sig
     let page = 1;
     let fetched = firstPage;
     for (;;) {
+      // Where the page ends needs its records: an unparsed page is parsed here (this rare path only).
+      const records = fetched.records ?? parsedRecords(fetched.bytes);
       const before = seen.size;
+      for (const r of fetched.records === null ? records : []) {
+        if (r !== null && typeof r === 'object' && (typeof r.id === 'number' || typeof r.id === 'string')) seen.add(String(r.id));
+      }
       await deliver(page, fetched, plan);
-      if (fetched.records.length < perPage || seen.size === before) return page;
+      if (records.length < perPage || seen.size === before) return page;
       page += 1;
       fetched = await fetchPage(page, linked);
     }
@@ -157,14 +172,23 @@ export async function streamPages({ fetchPage, perPage, concurrency, onPage, sig
     return delivered;
   }
 
-  const unique = seen.size;
+  const unique = counted ? seen.size : null;
   const total = plan.total;
-  const consistent = total === null || (unique + withoutId === total && totalAtEnd === total && duplicates === 0);
+  const consistent = total === null || (totalAtEnd === total && (!counted || (unique + withoutId === total && duplicates === 0)));
   if (!consistent) {
-    const parts = [`${unique} unique ids`, `X-WP-Total ${total} at the start`];
+    const parts = [...(counted ? [`${unique} unique ids`] : []), `X-WP-Total ${total} at the start`];
     if (totalAtEnd !== total) parts.push(`${totalAtEnd} at the end`);
     if (duplicates) parts.push(`${duplicates} duplicate${duplicates === 1 ? '' : 's'} across pages`);
     warnings.push({ code: 'page_drift', message: `${collection}: ${parts.join(', ')} (items moved between pages during the pass)` });
   }
-  return { total, totalPages: plan.totalPages, totalAtEnd, pages, unique, duplicates, withoutId, consistent, warnings };
+  return { total, totalPages: plan.totalPages, totalAtEnd, pages, unique, duplicates: counted ? duplicates : null, withoutId: counted ? withoutId : null, counted, consistent, warnings };
+}
+
+function parsedRecords(bytes) {
+  try {
+    const value = JSON.parse(new TextDecoder().decode(bytes));
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
 }

@@ -6,7 +6,8 @@ const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 
 /**
  * @param {import('./http_exchange.js').ExchangeResponse | import('./http_exchange.js').ExchangeFailure} outcome
- * @param {{expect: 'array'|'object', allow404?: boolean, now?: () => number}} expectation
+ * @param {{expect: 'array'|'array-bytes'|'object', allow404?: boolean, now?: () => number}} expectation
+ *   'array-bytes': a JSON array whose bytes the caller parses (json is null; only the framing is checked)
  * @returns {{ok: true, status: number, json: any, bytes: Uint8Array, notFound?: {wpCode: string|null}}
  *   | {ok: false, code: string, cause: string, status: number|null, wpCode?: string|null, wpMessage?: string|null,
  *      retryAfterMs?: number|null, error?: unknown}}
@@ -28,6 +29,16 @@ export function classifyOutcome(outcome, { expect, allow404 = false, now = Date.
     }
     if (/html/.test(contentType)) {
       return { ok: false, code: 'not_motopress', status, cause: `HTTP ${status} answered with an HTML page (${contentType.split(';')[0]}), not the MotoPress REST API` };
+    }
+    if (expect === 'array-bytes') {
+      // The caller's own parser reads the body (the core, for booking pages: one parse per page). Only the
+      // framing is checked here, so a PHP notice or a cut body is still a malformed answer worth retrying.
+      const framing = arrayFraming(bytes);
+      if (framing === 'array') return { ok: true, status, json: null, bytes };
+      if (framing === 'object') {
+        return { ok: false, code: 'not_motopress', status, cause: `HTTP ${status} with a JSON object where a collection (JSON array) was expected` };
+      }
+      return { ok: false, code: 'malformed_json', status, cause: `HTTP ${status} body is not a JSON array (${bytes.byteLength} bytes${bytes.byteLength ? `, starting with ${JSON.stringify(String.fromCharCode(bytes[0]))}` : ''})` };
     }
     const parsed = parseJson(bytes);
     if (!parsed.ok) {
@@ -96,6 +107,19 @@ function wpError(bytes) {
 /** Some WordPress hosts prefix a UTF-8 byte order mark (a plugin file saved with one); it is not JSON. */
 export function stripBom(bytes) {
   return bytes.byteLength >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
+// 'array' when the body is framed as a JSON array ([ … ] between whitespace), 'object' for { … }, else null.
+function arrayFraming(bytes) {
+  const ws = (b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+  let first = 0;
+  while (first < bytes.length && ws(bytes[first])) first += 1;
+  let last = bytes.length - 1;
+  while (last > first && ws(bytes[last])) last -= 1;
+  if (last <= first) return null;
+  if (bytes[first] === 0x5b && bytes[last] === 0x5d) return 'array';
+  if (bytes[first] === 0x7b && bytes[last] === 0x7d) return 'object';
+  return null;
 }
 
 function startsWith(bytes, char) {

@@ -143,6 +143,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     stageOneCommitted.catch(() => {});
     const prefetch = new AbortController();
     const pageErrors = [];
+    // What the core counted of the pass's ids: a booking on two pages, records without an id.
+    const pageIds = { duplicates: 0, withoutId: 0 };
     const statistics = plannerStatistics(db);
     // Pages are planned in order and written while later pages are fetched and planned, up to
     // db.writeConcurrency transactions at once; a page with nothing to write opens no transaction.
@@ -152,6 +154,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       counts.updated += plan.counts.updated;
       counts.unchanged += plan.counts.unchanged;
       counts.blocks += plan.counts.blocks_written;
+      pageIds.duplicates += plan.counts.duplicates ?? 0;
+      pageIds.withoutId += plan.counts.without_id ?? 0;
       // The core counts them (older cores did not: then the rows say).
       counts.cancelled += plan.counts.cancelled ?? plan.reservations.filter((r) => r.status === 'cancelled').length;
       counts.pages += 1;
@@ -248,6 +252,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
         const pass = await client.streamCollection('bookings', {
           query: decision.query ?? undefined,
           signal: prefetch.signal, // a caller's signal stops the run at a page boundary (stopIfAsked), not mid-fetch
+          parse: false, // one parse per page: the core's; it counts the ids (duplicates across pages included)
           expectedPages: decision.pass === 'full' ? lastTotalPages ?? undefined : undefined,
           onPage: async (event) => {
             await stageOneCommitted;
@@ -341,7 +346,15 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       stopIfAsked('reconcile', 'before reconcile');
       startStage('reconcile');
       const reconcile = session.reconcile(pass.total);
-      const complete = pageErrors.length === 0 && pass.consistent && (decision.pass === 'incremental' || reconcile.complete);
+      // The pass is whole when its totals held (the client checked X-WP-Total at both ends) and the core saw
+      // as many distinct bookings as the site counted, none twice (items move between pages when bookings
+      // are created during a pass, FIELD-NOTES).
+      const idsHeld = pass.total === null || (reconcile.seen + pageIds.withoutId === pass.total && pageIds.duplicates === 0);
+      if (pass.consistent && !idsHeld) {
+        warn([{ code: 'page_drift', path: 'bookings', tenant_id: tenantId, message: `bookings: ${reconcile.seen} unique ids, X-WP-Total ${pass.total}`
+          + `${pageIds.duplicates ? `, ${pageIds.duplicates} duplicate${pageIds.duplicates === 1 ? '' : 's'} across pages` : ''} (items moved between pages during the pass)` }], 'reservations');
+      }
+      const complete = pageErrors.length === 0 && pass.consistent && idsHeld && (decision.pass === 'incremental' || reconcile.complete);
       if (decision.pass === 'incremental') {
         // Only changed bookings were listed: nothing can be concluded about the others.
       } else if (!reconcile.complete || pageErrors.length > 0) {

@@ -4,7 +4,7 @@
 //
 //   db.query(sql, params, {prepared}) → rows (objects); prepared: a statement on a hot path, kept prepared
 //                                       per connection where the server allows it (one round trip, no describe)
-//   db.transaction(async (tx) => { await tx.query(…) })   all or nothing
+//   db.transaction(async (tx) => { await tx.query(…) }, {pipelined})   all or nothing
 //   tx.pipeline([{text, params, prepared}, …]) → [rows, …]  sent together, run in order, first error wins
 //   db.writeConcurrency              how many write transactions may usefully run at once (1: one at a time)
 //   db.close()
@@ -99,11 +99,23 @@ async function openPostgres(connectionString) {
     writeConcurrency: POOL_SIZE - 1,
     query: (text, params = [], options) => again(() => run(sql, text, params, options)),
     exec: (text) => again(() => sql.unsafe(text)),
-    transaction: (fn) => again(async () => {
+    // {pipelined: true}: the statement timeout is sent with the body's first statements instead of before
+    // them (one round trip less); the body has then always started, so a connection lost at the start is
+    // the caller's to retry (runSync retries a page whole).
+    transaction: (fn, options) => again(async () => {
       let bodyStarted = false;
       try {
         return await sql.begin(async (tx) => {
-          await tx.unsafe(statementTimeoutSql(db));
+          const timeout = tx.unsafe(statementTimeoutSql(db));
+          if (options?.pipelined) {
+            // postgres.js sends a query when it is first awaited: now, so that it goes before the body's.
+            timeout.catch(() => {});
+            bodyStarted = true;
+            // Answers come in order: a failed timeout statement rejects first, with the cause.
+            const [, result] = await Promise.all([timeout, fn(wrap(tx))]);
+            return result;
+          }
+          await timeout;
           bodyStarted = true;
           return fn(wrap(tx));
         });

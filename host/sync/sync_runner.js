@@ -202,7 +202,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
         const [held] = await tx.pipeline([holdsTenantLockStatement(tenantId, runId), ...statements]);
         if (held.length === 0) lockLost = true;
         stopIfLockLost('reservations', `before committing page ${page}`);
-      }), {
+      }, { pipelined: true }), {
         onRetry: (error) => warn([{ code: 'database_retry', path: `page ${page}`, message: `page ${page} written again after ${error.code}: ${error.message}`, tenant_id: tenantId }], 'reservations'),
       }).then(() => statistics.added(plan.counts.created));
       await writes.add(write, () => recordPage(page, totalPages, plan, bytes, passKind));

@@ -15,23 +15,34 @@ namespace {
 constexpr const char* kTenant = "6f1c2b7e-3f7c-4d8e-9a51-2b7d6c1e0a11";
 constexpr const char* kNow = "2026-11-28T10:00:00Z";
 
-void require_plan(const std::string& plan) {
-  const auto parsed = nlohmann::json::parse(plan, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("errors")) std::abort();
+// A JSON object holding `key` ("errors" for plans, "complete" for reconcile's answer), or abort.
+void require_object(const std::string& text, const char* key) {
+  const auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains(key)) std::abort();
 }
+
+void require_plan(const std::string& plan) { require_object(plan, "errors"); }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  // The first byte picks the slot, so one corpus exercises all three mappers, their combination and the
-  // session's streaming page reader (planned twice: the second time every record is a duplicate).
-  const uint8_t selector = size > 0 ? data[0] % 5 : 0;
+  // The first byte picks the slot, so one corpus exercises all three mappers, their combination, the
+  // session's streaming page reader (planned twice: the second time every record is a duplicate) and its
+  // stored-state reader.
+  const uint8_t selector = size > 0 ? data[0] % 6 : 0;
+  if (selector == 5) {
+    // The bytes as the stored state (read without a DOM): the session reports bad state, never crashes.
+    mphb::BookingsSyncSession session(kTenant, kNow, R"({"5": 12})", "[12]", bytes);
+    require_plan(session.plan_page(R"([{"id": 5, "status": "confirmed"}])"));
+    require_object(session.reconcile(1), "complete");
+    return 0;
+  }
   if (selector == 4) {
     mphb::BookingsSyncSession session(kTenant, kNow, R"({"5": 12, "6": 12, "7": 14})", "[12, 14]", "{}");
     require_plan(session.plan_page(bytes));
     require_plan(session.plan_page(bytes));
-    require_plan(session.reconcile(1));
+    require_object(session.reconcile(1), "complete");
     return 0;
   }
   mphb::OfflinePlanInput input;

@@ -288,8 +288,10 @@ export class BookingsSyncSession {
    * Plans one page of /bookings (JSON text or bytes). When `unknown_units` is not empty nothing else is
    * planned: fetch those units, write what resolveUnits returns, then plan the same page again.
    * @returns {{reservations, reservation_accommodations, calendar_blocks, delete_reservations,
-   *   delete_blocks, unknown_units, counts, warnings, errors}} the three row arrays are parsed when first
-   *   read; `plan.rows_text` (not enumerable) has them as the JSON text the core wrote (js/page_plan.js)
+   *   delete_blocks, unknown_units, counts, warnings, errors}} counts: {blocks_written, cancelled (reservations
+   *   written as cancelled), created, duplicates (ids an earlier page held), records, unchanged, updated,
+   *   without_id}; the three row arrays are parsed when first read; `plan.rows_text` (not enumerable) has
+   *   them as the JSON text the core wrote (js/page_plan.js)
    */
   planPage(bytes) {
     const input = this.core.writeInput(bytes);

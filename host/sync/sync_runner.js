@@ -156,8 +156,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       counts.blocks += plan.counts.blocks_written;
       pageIds.duplicates += plan.counts.duplicates ?? 0;
       pageIds.withoutId += plan.counts.without_id ?? 0;
-      // The core counts them (older cores did not: then the rows say).
-      counts.cancelled += plan.counts.cancelled ?? plan.reservations.filter((r) => r.status === 'cancelled').length;
+      counts.cancelled += plan.counts.cancelled;
       counts.pages += 1;
       counts.errors += plan.errors.length;
       const located = plan.errors.map((e) => locateInPage(e, page, bytes));

@@ -27,7 +27,7 @@ const char* kTypes = "[12, 14]";
 
 // The new output without the counts the old one did not have.
 std::string without_new_counts(const std::string& plan) {
-  static const std::regex kNew(R"("duplicates":[0-9]+,|,"without_id":[0-9]+)");
+  static const std::regex kNew(R"("cancelled":[0-9]+,|"duplicates":[0-9]+,|,"without_id":[0-9]+)");
   return std::regex_replace(plan, kNew, "");
 }
 

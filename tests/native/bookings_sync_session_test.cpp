@@ -136,6 +136,31 @@ TEST(BookingsSyncSession, PageOfKnownUnitsPlansReservationsJunctionRowsAndBlocks
   EXPECT_EQ(plan["counts"]["records"], 3);
 }
 
+TEST(BookingsSyncSession, CancelledCountsReservationsWrittenWithTheMappedStatusCancelled) {
+  json page = mixed_page();
+  page[0]["status"] = "cancelled";
+  page[1]["status"] = "abandoned";  // also mapped to cancelled
+  page[2]["status"] = "cancelled";  // a block: not a reservation
+  json more = direct_booking(102);
+  more["status"] = "confirmed";
+  page.push_back(more);
+  auto session = make_session();
+  json plan = plan_page(*session, page);
+  EXPECT_EQ(plan["errors"], json::array()) << plan["errors"].dump();
+  EXPECT_EQ(plan["counts"]["cancelled"], 2);
+  EXPECT_EQ(plan["counts"]["blocks_written"], 1);
+  const std::string text = session->plan_page(page.dump());  // a later page holding the same ids: duplicates
+  EXPECT_NE(text.find(R"("counts":{"blocks_written":0,"cancelled":0,"created":0,"duplicates":4,)"), std::string::npos) << text;
+
+  // Written again only when changed: an unchanged cancelled reservation is not counted.
+  auto again = make_session(stored_from(plan));
+  page[3]["status"] = "cancelled";
+  json second = plan_page(*again, page);
+  EXPECT_EQ(second["counts"]["cancelled"], 1);
+  EXPECT_EQ(second["counts"]["updated"], 1);
+  EXPECT_EQ(second["counts"]["unchanged"], 3);
+}
+
 TEST(BookingsSyncSession, BadBookingIsRejectedWholeWhileTheRestOfThePageIsPlanned) {
   auto session = make_session();
   json plan = plan_page(*session, json::array({direct_booking(101), broken_booking(102)}));

@@ -72,5 +72,30 @@ TEST(FastJsonReader, StringsWithEscapesAndUtf8AreDecodedAsNlohmannDoes) {
   for (size_t i = 0; i < got.strings.size(); ++i) EXPECT_EQ(got.strings[i], expected[i].get<std::string>());
 }
 
+// Plain runs are skipped eight bytes at a time: a quote, backslash, control character or non-ASCII byte
+// at every offset in and around a word must still end the run where nlohmann says (or be refused).
+TEST(FastJsonReader, SpecialBytesAtEveryOffsetOfAPlainRun) {
+  const std::vector<std::string> specials = {"\\\"", "\\\\", "\\n", "\u00e9", "\x1f", "\x7f", "~", " ", "\xff"};
+  for (const std::string& special : specials) {
+    for (size_t before = 0; before < 20; ++before) {
+      for (size_t after = 0; after < 11; after += 5) {
+        const std::string text = "[\"" + std::string(before, 'a') + special + std::string(after, 'b') + "\",\"" +
+                                 std::string(before + after, 'c') + "\"]";
+        Collect got;
+        const bool read = fast_json_read(text, got);
+        const json expected = json::parse(text, nullptr, false);
+        if (expected.is_discarded()) {
+          EXPECT_FALSE(read) << text;
+          continue;
+        }
+        ASSERT_TRUE(read) << text;
+        ASSERT_EQ(got.strings.size(), 2u) << text;
+        EXPECT_EQ(got.strings[0], expected[0].get<std::string>()) << text;
+        EXPECT_EQ(got.strings[1], expected[1].get<std::string>()) << text;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mphb

@@ -1,5 +1,6 @@
 #include "booking_page_reader.hpp"
 
+#include <cstring>
 #include <vector>
 
 #include "fast_json_reader.hpp"
@@ -22,28 +23,35 @@ enum class Role : uint8_t {
   kShape,       // a container the mapper only asks the type (and emptiness) of
 };
 
+// k == word, with the first and last characters compared before memcmp: memcmp is a call in
+// WebAssembly, and most keys of a record (links, prices, notes) share a length with a kept one.
+template <size_t N>
+bool same(std::string_view k, const char (&word)[N]) {
+  return k.size() == N - 1 && k[0] == word[0] && k[N - 2] == word[N - 2] && std::memcmp(k.data(), word, N - 1) == 0;
+}
+
 bool kept_in_record(std::string_view k) {
   switch (k.size()) {
-    case 2: return k == "id";
-    case 6: return k == "status";
-    case 8: return k == "customer" || k == "currency" || k == "imported";
-    case 11: return k == "total_price" || k == "ical_prodid";
-    case 12: return k == "ical_summary";
-    case 13: return k == "check_in_date" || k == "check_in_time";
-    case 14: return k == "check_out_date" || k == "check_out_time";
-    case 16: return k == "date_created_utc" || k == "ical_description";
-    case 23: return k == "reserved_accommodations";
+    case 2: return same(k, "id");
+    case 6: return same(k, "status");
+    case 8: return same(k, "customer") || same(k, "currency") || same(k, "imported");
+    case 11: return same(k, "total_price") || same(k, "ical_prodid");
+    case 12: return same(k, "ical_summary");
+    case 13: return same(k, "check_in_date") || same(k, "check_in_time");
+    case 14: return same(k, "check_out_date") || same(k, "check_out_time");
+    case 16: return same(k, "date_created_utc") || same(k, "ical_description");
+    case 23: return same(k, "reserved_accommodations");
     default: return false;
   }
 }
 
 bool kept_in_customer(std::string_view k) {
-  return k == "first_name" || k == "last_name" || k == "email" || k == "phone" || k == "country";
+  return same(k, "first_name") || same(k, "last_name") || same(k, "email") || same(k, "phone") || same(k, "country");
 }
 
 bool kept_in_room(std::string_view k) {
-  return k == "accommodation" || k == "accommodation_type" || k == "rate" || k == "adults" || k == "children" ||
-         k == "guest_name";
+  return same(k, "accommodation") || same(k, "accommodation_type") || same(k, "rate") || same(k, "adults") ||
+         same(k, "children") || same(k, "guest_name");
 }
 
 const char* scalar_type_name(const json& v) { return json_type_name(v); }
@@ -69,8 +77,13 @@ class PageAssembler {
   }
   void key(std::string_view k) {
     Frame& f = frames_.back();
-    if (f.role == Role::kRecord || f.role == Role::kCustomer || f.role == Role::kRoom || f.role == Role::kRootObject) {
+    if (f.role == Role::kRootObject) {
       key_.assign(k.data(), k.size());
+    } else if (f.role == Role::kRecord || f.role == Role::kCustomer || f.role == Role::kRoom) {
+      // Decided once per key (the value asks again: wants_value, then scalar or open); key_ is read only
+      // when kept, so most keys (links, prices per day) are never copied.
+      kept_ = f.role == Role::kRecord ? kept_in_record(k) : f.role == Role::kCustomer ? kept_in_customer(k) : kept_in_room(k);
+      if (kept_) key_.assign(k.data(), k.size());
     }
   }
   void start_object() { open(false); }
@@ -97,9 +110,9 @@ class PageAssembler {
     if (frames_.empty()) return true;
     const Frame& f = frames_.back();
     switch (f.role) {
-      case Role::kRecord: return kept_in_record(key_);
-      case Role::kCustomer: return kept_in_customer(key_);
-      case Role::kRoom: return kept_in_room(key_);
+      case Role::kRecord:
+      case Role::kCustomer:
+      case Role::kRoom: return kept_;
       case Role::kRooms: return true;
       case Role::kRootObject: return key_ == "code";
       case Role::kRootArray:
@@ -123,13 +136,9 @@ class PageAssembler {
     Frame& f = frames_.back();
     switch (f.role) {
       case Role::kRecord:
-        if (kept_in_record(key_)) (*f.target)[key_] = std::move(value);
-        break;
       case Role::kCustomer:
-        if (kept_in_customer(key_)) (*f.target)[key_] = std::move(value);
-        break;
       case Role::kRoom:
-        if (kept_in_room(key_)) (*f.target)[key_] = std::move(value);
+        if (kept_) (*f.target)[key_] = std::move(value);
         break;
       case Role::kRooms: f.target->push_back(std::move(value)); break;
       case Role::kShape:
@@ -213,7 +222,7 @@ class PageAssembler {
         }
         return;
       case Role::kRecord:
-        if (!kept_in_record(key_)) break;
+        if (!kept_) break;
         if (key_ == "customer" && !is_array) {
           json& c = (*parent)[key_] = json::object();
           frames_.push_back({Role::kCustomer, &c, 0, {}});
@@ -227,7 +236,7 @@ class PageAssembler {
         return;
       case Role::kCustomer:
       case Role::kRoom:
-        if ((f.role == Role::kCustomer ? kept_in_customer(key_) : kept_in_room(key_))) {
+        if (kept_) {
           json& s = (*parent)[key_] = is_array ? json::array() : json::object();
           frames_.push_back({Role::kShape, &s, 0, {}});
           return;
@@ -253,7 +262,13 @@ class PageAssembler {
   }
 
   void start_record(std::string path) {
-    record_ = json::object();
+    if (record_.is_object()) {
+      // The previous record's fields are nulled, not freed: the next record (same fields, mostly) reuses
+      // their map nodes and keys instead of allocating them again. The mapper reads null as absent.
+      for (auto& field : record_.get_ref<json::object_t&>()) field.second = nullptr;
+    } else {
+      record_ = json::object();  // the first record, or the last one was moved out (a list of pages)
+    }
     record_path_ = std::move(path);
     frames_.push_back({Role::kRecord, &record_, 0, {}});
   }
@@ -293,6 +308,7 @@ class PageAssembler {
   BookingPageSink& sink_;
   std::vector<Frame> frames_;
   std::string key_;
+  bool kept_ = false;  // whether key_ is one the mapper reads (records, customers and rooms)
   json record_;
   std::string record_path_;
   bool one_page_ = false;

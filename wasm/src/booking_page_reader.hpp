@@ -15,7 +15,8 @@ namespace mphb {
 class BookingPageSink {
  public:
   virtual ~BookingPageSink() = default;
-  // An object record (with the mapper's fields only) at `path`.
+  // An object record (with the mapper's fields only; a field the record lacks may be present as null,
+  // which the mapper reads as absent) at `path`.
   virtual void record(const json& record, const std::string& path) = 0;
   // A record that is not an object (its wrong_type error is already in diagnostics()).
   virtual void not_an_object() = 0;

@@ -47,8 +47,9 @@ bool read_rooms(const FieldReader& booking, std::vector<Room>& rooms, Diagnostic
   }
   const size_t before = diagnostics.error_count();
   size_t i = 0;
+  const std::string list_path = booking.path_of("reserved_accommodations");
   for (const auto& item : *list) {
-    const std::string path = booking.path_of("reserved_accommodations") + "[" + std::to_string(i++) + "]";
+    std::string path = list_path + "[" + std::to_string(i++) + "]";
     if (!item.is_object()) {
       diagnostics.error("wrong_type", path, std::string("a reserved accommodation must be an object, got ") + json_type_name(item));
       continue;
@@ -61,7 +62,7 @@ bool read_rooms(const FieldReader& booking, std::vector<Room>& rooms, Diagnostic
     auto children = r.count("children", 0);
     auto guest_name = r.text("guest_name");
     if (!accommodation || !type || !rate || !adults || !children || !guest_name) continue;
-    rooms.push_back({*accommodation, *type, *rate, *adults, *children, std::string(trim(*guest_name)), path});
+    rooms.push_back({*accommodation, *type, *rate, *adults, *children, std::string(trim(*guest_name)), std::move(path)});
   }
   return diagnostics.error_count() == before;
 }
@@ -102,22 +103,23 @@ BookingRecordResult map_booking_record(const json& record, const std::string& pa
   }
   if (diagnostics.error_count() != errors_before || !id || !customer_ok || !rooms_ok) return result;
 
-  const std::string booking_path_id = "booking " + std::to_string(*id);
+  // Only warnings name the booking: the text is built when one is given, not for every booking.
+  const auto booking_path_id = [&id] { return "booking " + std::to_string(*id); };
   if (page_has(*id)) {
-    diagnostics.warn("duplicate_id", r.path_of("id"), booking_path_id + " appears more than once; the last one is kept");
+    diagnostics.warn("duplicate_id", r.path_of("id"), booking_path_id() + " appears more than once; the last one is kept");
     result.replaces_earlier = true;
   }
 
   const MappedStatus status = map_booking_status(*status_text);
   if (!status.known) {
     diagnostics.warn("unknown_status", r.path_of("status"),
-                     booking_path_id + " has unknown status \"" + *status_text + "\"; stored as inactive");
+                     booking_path_id() + " has unknown status \"" + *status_text + "\"; stored as inactive");
   }
   if (total_price && !total_price->empty() && (*total_price)[0] == '-') {
-    diagnostics.warn("negative_price", r.path_of("total_price"), booking_path_id + " has a negative total_price");
+    diagnostics.warn("negative_price", r.path_of("total_price"), booking_path_id() + " has a negative total_price");
   }
   if (rooms.empty()) {
-    diagnostics.warn("no_accommodation", r.path_of("reserved_accommodations"), booking_path_id + " names no accommodation");
+    diagnostics.warn("no_accommodation", r.path_of("reserved_accommodations"), booking_path_id() + " names no accommodation");
   }
 
   // Resolve each room's type: the booking's own type id, else the known unit's.
@@ -129,7 +131,7 @@ BookingRecordResult map_booking_record(const json& record, const std::string& pa
       room.type = known->second;
     } else if (room.type != known->second) {
       diagnostics.warn("type_mismatch", room.path + ".accommodation_type",
-                       booking_path_id + " names type " + std::to_string(room.type) + " for accommodation " +
+                       booking_path_id() + " names type " + std::to_string(room.type) + " for accommodation " +
                            std::to_string(room.accommodation) + ", which belongs to type " + std::to_string(known->second));
     }
   }
@@ -150,7 +152,7 @@ BookingRecordResult map_booking_record(const json& record, const std::string& pa
   result.id = *id;
   if (kind == BookingKind::kCalendarBlock && rooms.empty()) {
     diagnostics.warn("block_without_accommodation", r.path_of("reserved_accommodations"),
-                     booking_path_id + " is a calendar block for no accommodation; nothing to store");
+                     booking_path_id() + " is a calendar block for no accommodation; nothing to store");
     return result;
   }
 

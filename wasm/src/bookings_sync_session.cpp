@@ -162,7 +162,7 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
   }
 
   // The plan is written as text into one buffer, in the order (and bytes) the JSON plan always had.
-  int64_t created = 0, updated = 0, unchanged = 0, blocks = 0;
+  int64_t created = 0, updated = 0, unchanged = 0, blocks = 0, cancelled = 0;
   std::string reservations, junction, calendar_blocks, delete_reservations, delete_blocks;
   auto account = [&](int64_t id, const char* kind, const std::string& hash) {
     auto it = stored_.find(id);
@@ -193,6 +193,7 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
         ++blocks;
         text.append_blocks(calendar_blocks);
       } else {
+        if (booking.status == "cancelled") ++cancelled;
         text.append_reservation(reservations, junction);
       }
     }
@@ -203,6 +204,8 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
   out += calendar_blocks;
   out += "],\"counts\":{\"blocks_written\":";
   append_json_int(out, blocks);
+  out += ",\"cancelled\":";
+  append_json_int(out, cancelled);
   out += ",\"created\":";
   append_json_int(out, created);
   out += ",\"duplicates\":";

@@ -36,7 +36,8 @@ class BookingsSyncSession {
   // {reservations, reservation_accommodations, calendar_blocks, delete_reservations, delete_blocks,
   //  unknown_units: [{mphb_accommodation_id, mphb_type_id, path}], counts, warnings, errors}. When
   // unknown_units is not empty nothing else is planned: resolve them, then plan the same page again.
-  // counts: {blocks_written, created, duplicates, records, unchanged, updated, without_id}; duplicates are
+  // counts: {blocks_written, cancelled, created, duplicates, records, unchanged, updated, without_id};
+  // cancelled: reservations written by this plan whose mapped status is "cancelled"; duplicates are
   // records whose id an earlier page of the session held (pages drift while paging): they are not planned
   // again. without_id: records without a usable id. The page is read once, streamed, never as a document.
   std::string plan_page(std::string_view bytes);

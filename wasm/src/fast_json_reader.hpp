@@ -276,10 +276,26 @@ class FastJsonReader {
     return true;
   }
 
+  // Skips eight bytes at a time while none of them is '"', '\\', a control character or non-ASCII (each
+  // test finds whether any byte matches, exactly: no SIMD needed). Strings are most of a page's bytes;
+  // the byte loop after it finds where the run ends.
+  void skip_plain_words() {
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    while (end_ - p_ >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p_, 8);
+      const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+      const uint64_t special = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | ((w - kOnes * 0x20) & ~w) | w;
+      if (special & kHigh) return;
+      p_ += 8;
+    }
+  }
+
   // At the opening quote. Plain ASCII strings are viewed in place; others are decoded into scratch_.
   bool read_string(std::string_view& out) {
     ++p_;
     const char* start = p_;
+    skip_plain_words();
     while (p_ < end_) {
       const auto c = static_cast<uint8_t>(*p_);
       if (c == '"') {

@@ -1,6 +1,7 @@
 #include "field_reader.hpp"
 
 #include <cmath>
+#include <string_view>
 
 #include "html_entities.hpp"
 
@@ -159,9 +160,12 @@ std::optional<std::string> normalize_utc_timestamp(const std::string& s) {
 
 const json* FieldReader::find(const char* key) const {
   if (!object_.is_object()) return nullptr;
-  auto it = object_.find(key);
-  if (it == object_.end() || it->is_null()) return nullptr;
-  return &*it;
+  // Looked up by string_view: with a const char* key the transparent comparator measures it (strlen)
+  // at every node of the map, which showed up in profiles of a /bookings page.
+  const auto& fields = object_.get_ref<const json::object_t&>();
+  auto it = fields.find(std::string_view(key));
+  if (it == fields.end() || it->second.is_null()) return nullptr;
+  return &it->second;
 }
 
 void FieldReader::wrong_type(const char* key, const char* expected, const json& value) {
@@ -233,28 +237,25 @@ std::optional<int64_t> FieldReader::count(const char* key, int64_t fallback) {
   const json* v = find(key);
   if (!v) return fallback;
   int64_t value = 0;
-  std::string shown;  // the value as given, for the message
   if (v->is_number_unsigned()) {
     const auto u = v->get<json::number_unsigned_t>();
     value = u > static_cast<uint64_t>(kMaxCount) ? kMaxCount + 1 : static_cast<int64_t>(u);
-    shown = v->dump();
   } else if (v->is_number_integer()) {
     value = v->get<json::number_integer_t>();
-    shown = v->dump();
   } else if (v->is_number_float() && std::isfinite(v->get<double>()) && v->get<double>() == std::floor(v->get<double>())) {
     const double d = v->get<double>();
     value = std::fabs(d) > static_cast<double>(kMaxCount) ? (d < 0 ? -1 : kMaxCount + 1) : static_cast<int64_t>(d);
-    shown = v->dump();
   } else if (v->is_string() && v->get_ref<const std::string&>().empty()) {
     return fallback;
   } else if (v->is_string() && parse_digits(v->get_ref<const std::string&>(), kMaxCount)) {
     value = *parse_digits(v->get_ref<const std::string&>(), kMaxCount);
-    shown = "\"" + shorten(v->get_ref<const std::string&>()) + "\"";
   } else {
     wrong_type(key, "a whole number", *v);
     return std::nullopt;
   }
   if (value < 0 || value > kMaxCount) {
+    // The value as given; written only here (dump is slow, and every room has two counts).
+    const std::string shown = v->is_string() ? "\"" + shorten(v->get_ref<const std::string&>()) + "\"" : v->dump();
     diagnostics_.error("out_of_range", path_of(key),
                        std::string(key) + " must be between 0 and " + std::to_string(kMaxCount) + ", got " + shown);
     return std::nullopt;
@@ -331,7 +332,9 @@ std::optional<std::string> FieldReader::decimal(const char* key, Presence presen
     diagnostics_.error("out_of_range", path_of(key), std::string(key) + " must be at most 1e12 in magnitude");
     return std::nullopt;
   }
-  if (v->is_number_integer() || v->is_number_unsigned()) return v->dump();
+  // The digits dump writes, without its serializer.
+  if (v->is_number_unsigned()) return std::to_string(v->get<json::number_unsigned_t>());
+  if (v->is_number_integer()) return std::to_string(v->get<json::number_integer_t>());
   // nlohmann prints the shortest text that reads back as the same double, identically on every platform.
   std::string text = plain_decimal(json(amount).dump());
   if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) text.resize(text.size() - 2);

@@ -18,11 +18,11 @@ void append_json_optional(std::string& out, const std::optional<std::string>& te
 // 0 → null (ids where 0 means none).
 void append_json_id_or_null(std::string& out, int64_t id);
 
-// `"key":` (keys are ASCII identifiers chosen by the core).
-inline void append_json_key(std::string& out, std::string_view key) {
-  out += '"';
-  out.append(key.data(), key.size());
-  out += "\":";
+// Text the core chooses itself (a key with its quotes and colon, often with the comma before it), in
+// one append of a length known at compile time: every append is a memcpy call in WebAssembly.
+template <size_t N>
+inline void append_literal(std::string& out, const char (&text)[N]) {
+  out.append(text, N - 1);
 }
 
 }  // namespace mphb

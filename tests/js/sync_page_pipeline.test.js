@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import { SyncError } from '../../host/sync/sync_errors.js';
 import { releaseTenantLock } from '../../host/sync/tenant_lock.js';
+import { leaseTakeover } from './support/lease_takeover.js';
 import { createSyncHarness } from './support/sync_harness.js';
 import { i1Offenders, i2Offenders } from './support/invariant_sql.js';
 import { closeTemplates, databaseKinds } from './support/test_databases.js';
@@ -98,21 +99,13 @@ describe.each(databaseKinds())('pipelined page writes on %s', (kind) => {
   test('pages in flight are fenced: a run whose lease another run took writes no page', async () => {
     const tenantId = h.tenant('usurped').tenant_id;
     const usurper = randomUUID();
-    let tookOver = false;
-    const takeOverOnPage2 = async (url, init) => {
-      const u = new URL(String(url));
-      if (!tookOver && u.pathname.endsWith('/bookings') && u.searchParams.get('page') === '2') {
-        tookOver = true;
-        await h.db.query(`update public.sync_locks set run_id = $2, acquired_at = now(), expires_at = now() + interval '10 minutes'
-          where tenant_id = $1`, [tenantId, usurper]);
-      }
-      return globalThis.fetch(url, init);
-    };
+    // Taken at the first bookings request (page 1, or the filter probe): every page is fetched, planned and
+    // written after it, so each page's fence finds the lease gone.
+    const takeover = leaseTakeover(h.db, tenantId, usurper, { page: '1' });
     try {
-      // The first pass of this tenant has no page count to go by: page 2 is asked for once page 1 answered,
-      // before any page is written.
-      const outcome = await h.syncAll('usurped', { clientOptions: { fetch: takeOverOnPage2 } }).then((r) => r, (e) => e);
-      expect(tookOver).toBe(true);
+      const outcome = await h.syncAll('usurped', { clientOptions: { fetch: takeover.fetch } }).then((r) => r, (e) => e);
+      expect(takeover.tookOver).toBe(true);
+      expect(takeover.taken).toHaveLength(1);
       expect(outcome).toBeInstanceOf(SyncError);
       expect(outcome.code).toBe('lock_lost');
       expect(outcome.details.stage).toBe('reservations');

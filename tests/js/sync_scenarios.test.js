@@ -15,6 +15,7 @@ import {
   storedBookingIds,
 } from './support/invariant_sql.js';
 import { closeTemplates, databaseKinds } from './support/test_databases.js';
+import { leaseTakeover } from './support/lease_takeover.js';
 import { createSyncHarness } from './support/sync_harness.js';
 
 jest.setTimeout(60000);
@@ -516,23 +517,12 @@ describe.each(databaseKinds())('sync-all scenarios on %s', (kind) => {
     test('a run that lost its lease to another run stops with lock_lost instead of writing on', async () => {
       const tenantId = h.tenant('c').tenant_id;
       const usurper = randomUUID();
-      let tookOver = false;
-      const takeOverOnPage2 = async (url, init) => {
-        const u = new URL(String(url));
-        if (!tookOver && u.pathname.endsWith('/bookings') && u.searchParams.get('page') === '2') {
-          tookOver = true;
-          // The lease runs out (a slow page) and a second run of the tenant takes the lock.
-          // In one statement, so the running sync cannot renew in between: the lease ran out and a second
-          // run of the tenant took the lock.
-          const taken = await h.db.query(`update public.sync_locks set run_id = $2, acquired_at = now(), expires_at = now() + interval '10 minutes'
-            where tenant_id = $1 returning run_id`, [tenantId, usurper]);
-          expect(taken).toHaveLength(1);
-        }
-        return globalThis.fetch(url, init);
-      };
+      // The lease runs out (a slow page) and a second run of the tenant takes the lock, at page 2.
+      const takeover = leaseTakeover(h.db, tenantId, usurper, { page: '2' });
       try {
-        const outcome = await h.syncAll('c', { clientOptions: { fetch: takeOverOnPage2 } }).then((r) => r, (e) => e);
-        expect(tookOver).toBe(true);
+        const outcome = await h.syncAll('c', { clientOptions: { fetch: takeover.fetch } }).then((r) => r, (e) => e);
+        expect(takeover.tookOver).toBe(true);
+        expect(takeover.taken).toHaveLength(1);
         expect(outcome).toBeInstanceOf(SyncError);
         expect(outcome.code).toBe('lock_lost');
         // A stage name, as SSE error events carry it. Nothing changed upstream since the last run, so no page

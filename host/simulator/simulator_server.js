@@ -65,6 +65,7 @@ export async function startSimulator(options = {}) {
     hooks: [], // {hotel, endpoint, after, action, fields, seen}
     openSockets: new Set(),
     hotelRequests: new Map(),
+    holds: new Set(), // {matches({hotel, endpoint, page}), released: Promise}
   };
 
   let certificate;
@@ -116,6 +117,10 @@ export async function startSimulator(options = {}) {
     const requestNumber = (state.hotelRequests.get(site.name) ?? 0) + 1;
     state.hotelRequests.set(site.name, requestNumber);
 
+    const page = Number(url.searchParams.get('page') ?? 1);
+    for (const hold of [...state.holds]) {
+      if (hold.matches({ hotel: site.name, endpoint, page })) await hold.released;
+    }
     const faults = state.faults.pick(site.name, endpoint, requestNumber);
     const delay = state.latencyMs + faults.filter((f) => f.kind === 'latency').reduce((sum, f) => sum + f.value, 0);
     const fault = (kind) => faults.find((f) => f.kind === kind);
@@ -360,6 +365,18 @@ export async function startSimulator(options = {}) {
     resetStats: () => { state.stats = emptyStats(); state.log = []; },
     setFaults: (faults) => state.faults.set(faults),
     setLatency: (ms) => { state.latencyMs = ms; },
+    /**
+     * Holds matching API requests (arrived or arriving) unanswered until the returned release() is
+     * called: a site that is slow exactly where a test needs it, without racing a timer.
+     * @param {(request: {hotel: string, endpoint: string, page: number}) => boolean} matches
+     * @returns {() => void} release
+     */
+    hold: (matches) => {
+      let release;
+      const hold = { matches, released: new Promise((resolve) => { release = resolve; }) };
+      state.holds.add(hold);
+      return () => { state.holds.delete(hold); release(); };
+    },
     /** Stops listening and drops open connections (hanging requests included). */
     stop: () => new Promise((resolve) => {
       for (const socket of state.openSockets) socket.destroy();

@@ -120,6 +120,28 @@ describe('Each fault kind is observable by a plain fetch client', () => {
     }
   });
 
+  test('hold(matches) keeps matching requests unanswered until released; others pass', async () => {
+    const release = sim.hold(({ hotel, endpoint, page }) => hotel === 'indo' && endpoint === 'bookings' && page > 1);
+    let answered = false;
+    const held = signed(sim, 'indo', '/bookings?page=2').then((res) => { answered = true; return res; });
+    try {
+      const first = await signed(sim, 'indo', '/bookings?page=1');
+      expect(first.status).toBe(200);
+      await first.json();
+      const types = await signed(sim, 'indo', '/accommodation_types');
+      await types.json();
+      expect(answered).toBe(false); // two requests after it have been answered
+    } finally {
+      release();
+    }
+    const res = await held;
+    expect(res.status).toBe(200);
+    expect(Array.isArray(await res.json())).toBe(true);
+    const again = await signed(sim, 'indo', '/bookings?page=2'); // the hold is gone
+    expect(again.status).toBe(200);
+    await again.arrayBuffer();
+  });
+
   test('latencyMs at start delays every API request (and not the control API)', async () => {
     const slow = await startSimulator({ hotels: 'indo', seed: 11, latencyMs: 200 });
     try {

@@ -184,8 +184,8 @@ describeBrowser(`the staff page in chromium${runnable ? '' : ` (skipped: ${CHROM
   });
 
   test('Sync All while another one runs says already_running', async () => {
-    // Slow enough that the other run is still going while the browser opens the page and starts its own.
-    sim.setLatency(2000);
+    // The other run stays in its bookings stage until the browser has tried its own: no timer to race.
+    const release = sim.hold(({ endpoint }) => endpoint === 'bookings');
     // Another client starts a (long: full) Sync All over POST with the bearer and holds its stream.
     const response = await fetch(`${server.url}/api/integrations/motopress/sync-all?tenant_id=${HOTEL}&full=true`, {
       method: 'POST', headers: { Authorization: `Bearer ${token}` },
@@ -196,13 +196,15 @@ describeBrowser(`the staff page in chromium${runnable ? '' : ` (skipped: ${CHROM
     while (!text.includes('event: progress')) text += (await reader.read()).value ?? '';
 
     const { context, page } = await openPage();
-    await syncAllAndWait(page);
-    await page.waitForSelector('[data-testid="error"]:not([hidden])');
-    expect(await page.textContent('[data-testid="error-code"]')).toBe('already_running');
-    expect(await page.textContent('[data-testid="error"]')).toMatch(/already running/i);
-    expect(await page.isVisible('[data-testid="watch-running"]')).toBe(true);
-
-    sim.setLatency(30);
+    try {
+      await syncAllAndWait(page);
+      await page.waitForSelector('[data-testid="error"]:not([hidden])');
+      expect(await page.textContent('[data-testid="error-code"]')).toBe('already_running');
+      expect(await page.textContent('[data-testid="error"]')).toMatch(/already running/i);
+      expect(await page.isVisible('[data-testid="watch-running"]')).toBe(true);
+    } finally {
+      release();
+    }
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
@@ -213,19 +215,24 @@ describeBrowser(`the staff page in chromium${runnable ? '' : ` (skipped: ${CHROM
   });
 
   test('a connection dropped mid-run resumes from the last event id and still ends with the counts', async () => {
-    sim.setLatency(700);
-    const { context, page, requests } = await openPage();
-    await page.fill('#token', token);
-    await page.click('[data-testid="sync-all"]');
-    await page.waitForSelector('[data-testid="stage-accommodations"]');
-    const runId = await page.evaluate(() => document.body.dataset.runId);
-    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    // The run waits in its bookings stage until the server has gone and come back.
+    const release = sim.hold(({ endpoint }) => endpoint === 'bookings');
+    let context, page, requests, runId;
+    try {
+      ({ context, page, requests } = await openPage());
+      await page.fill('#token', token);
+      await page.click('[data-testid="sync-all"]');
+      await page.waitForSelector('[data-testid="stage-accommodations"]');
+      runId = await page.evaluate(() => document.body.dataset.runId);
+      expect(runId).toMatch(/^[0-9a-f-]{36}$/);
 
-    // The server goes away (every connection dropped) and comes back on the same port; the run goes on.
-    const { port } = server;
-    await server.stop();
-    server = await startHttpServer({ ...serverOptions, port });
-    sim.setLatency(30);
+      // The server goes away (every connection dropped) and comes back on the same port; the run goes on.
+      const { port } = server;
+      await server.stop();
+      server = await startHttpServer({ ...serverOptions, port });
+    } finally {
+      release();
+    }
 
     await page.waitForFunction(() => ['succeeded', 'failed'].includes(document.body.dataset.syncState), null, { timeout: 90_000 });
     expect(await page.evaluate(() => document.body.dataset.syncState)).toBe('succeeded');

@@ -222,6 +222,19 @@ describe.each(databaseKinds())('sync-all scenarios on %s', (kind) => {
       expect(db.cancelled).toBeGreaterThan(0);
     });
 
+    test('guest text in any script reaches the database exactly (the core writes its plans as ASCII, with \\u escapes)', async () => {
+      const target = pick((r) => r.status === 'confirmed' && r.reserved_accommodations.length === 1);
+      const customer = { first_name: 'Zoë José', last_name: 'Müller-Łukasiewicz 山田 😀', phone: '+49 30 123456\u007f' };
+      site().updateBooking(target.record.id, { customer });
+      const result = await h.syncAll(slug);
+      expect(result.counts).toMatchObject({ created: 0, updated: 1 });
+      const [row] = await h.db.query('select guest_first_name, guest_last_name, guest_phone from public.guest_reservations where tenant_id = $1 and external_booking_id = $2',
+        [tenantId(), target.record.id]);
+      expect(row).toEqual({ guest_first_name: customer.first_name, guest_last_name: customer.last_name, guest_phone: customer.phone });
+      const again = await h.syncAll(slug);
+      expect(again.counts).toMatchObject({ created: 0, updated: 0 });
+    });
+
     test('a booking cancelled upstream becomes cancelled on the next run (and only it is written)', async () => {
       const target = pick((r) => r.status === 'confirmed' && r.reserved_accommodations.length === 1);
       site().updateBooking(target.record.id, { status: 'cancelled' });

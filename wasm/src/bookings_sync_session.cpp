@@ -231,6 +231,7 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
   out += "],\"unknown_units\":[],\"warnings\":";
   out += dump_plan(diagnostics_json(diagnostics.warnings(), tenant_.tenant_id));
   out += '}';
+  escape_non_ascii(out);  // as dump_plan writes every other plan
   return out;
 }
 

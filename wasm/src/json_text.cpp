@@ -1,5 +1,7 @@
 #include "json_text.hpp"
 
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 namespace mphb {
@@ -42,7 +44,67 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+// Index of the first byte ≥ 0x7F at or after `from`, or text.size(). Eight bytes at a time: a byte ≥ 0x7F
+// has its high bit set either as it is or once 1 is added (a carry out of a byte only follows a byte that
+// was already ≥ 0x80, so the first flagged byte is always a true one).
+size_t find_non_ascii(std::string_view text, size_t from) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  size_t i = from;
+  const size_t n = text.size();
+  while (n - i >= 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    if ((w | (w + kOnes)) & kHigh) break;
+    i += 8;
+  }
+  while (i < n && static_cast<uint8_t>(text[i]) < 0x7F) ++i;
+  return i;
+}
+
+void append_u_escape(std::string& out, uint32_t unit) {
+  static const char* kHex = "0123456789abcdef";
+  const char escaped[6] = {'\\', 'u', kHex[(unit >> 12) & 0xF], kHex[(unit >> 8) & 0xF], kHex[(unit >> 4) & 0xF], kHex[unit & 0xF]};
+  out.append(escaped, 6);
+}
+
 }  // namespace
+
+void escape_non_ascii(std::string& text) {
+  size_t i = find_non_ascii(text, 0);
+  const size_t n = text.size();
+  if (i == n) return;
+  std::string out;
+  out.reserve(n + (n - i) / 4 + 16);
+  out.append(text, 0, i);
+  while (i < n) {
+    const auto c = static_cast<uint8_t>(text[i]);
+    uint32_t cp;
+    size_t len;
+    if (c < 0x80) {
+      cp = c, len = 1;
+    } else if (c < 0xE0) {
+      cp = c & 0x1F, len = 2;
+    } else if (c < 0xF0) {
+      cp = c & 0x0F, len = 3;
+    } else {
+      cp = c & 0x07, len = 4;
+    }
+    if (i + len > n) len = n - i;  // not reached for valid UTF-8; never read past the end
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<uint8_t>(text[i + k]) & 0x3F);
+    if (cp <= 0xFFFF) {
+      append_u_escape(out, cp);
+    } else {
+      cp -= 0x10000;
+      append_u_escape(out, 0xD800 + (cp >> 10));
+      append_u_escape(out, 0xDC00 + (cp & 0x3FF));
+    }
+    i += len;
+    const size_t next = find_non_ascii(text, i);
+    out.append(text, i, next - i);
+    i = next;
+  }
+  text.swap(out);
+}
 
 void append_json_string(std::string& out, std::string_view text) {
   bool plain = true;

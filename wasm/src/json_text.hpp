@@ -18,6 +18,12 @@ void append_json_optional(std::string& out, const std::optional<std::string>& te
 // 0 → null (ids where 0 means none).
 void append_json_id_or_null(std::string& out, int64_t id);
 
+// Rewrites valid UTF-8 JSON text so that it is pure ASCII, exactly as nlohmann's dump with ensure_ascii
+// does: every code point from U+007F up as \uxxxx (lower-case hex; a surrogate pair above U+FFFF). Plans
+// cross to JavaScript and PostgreSQL as text, and one-byte text decodes several times faster there than
+// UTF-8 with a few accented names in it. Text already ASCII is only scanned. Content hashes never see it.
+void escape_non_ascii(std::string& text);
+
 // Text the core chooses itself (a key with its quotes and colon, often with the comma before it), in
 // one append of a length known at compile time: every append is a memcpy call in WebAssembly.
 template <size_t N>

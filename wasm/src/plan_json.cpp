@@ -26,6 +26,7 @@ json nested_rows_json(const std::map<int64_t, std::vector<json>>& rows) {
   return out;
 }
 
-std::string dump_plan(const json& plan) { return plan.dump(-1, ' ', false, json::error_handler_t::replace); }
+// ensure_ascii: plans are ASCII text (see escape_non_ascii).
+std::string dump_plan(const json& plan) { return plan.dump(-1, ' ', true, json::error_handler_t::replace); }
 
 }  // namespace mphb

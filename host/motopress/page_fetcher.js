@@ -22,7 +22,8 @@
  * @param {(event: PageEvent) => (void|Promise<void>)} [o.onPage]
  * @param {AbortSignal} [o.signal]
  * @param {string} [o.collection] for warnings
- * @param {number} [o.window] pages fetched ahead of delivery (default 2 × concurrency)
+ * @param {number} [o.window] pages fetched ahead of delivery (default 4 × concurrency: a pass keeps
+ *   fetching while its consumer is busy with something else, such as the accommodations stage)
  * @param {number} [o.expectedPages] how many pages the caller expects (e.g. the last pass's): pages
  *   2..min(expectedPages, concurrency) are requested together with page 1; past the real end they answer []
  *   and are dropped
@@ -34,7 +35,7 @@
 export async function streamPages({ fetchPage, perPage, concurrency, onPage, signal, collection = 'collection', window, expectedPages }) {
   const controller = new AbortController();
   const linked = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
-  const ahead = Math.max(window ?? concurrency * 2, concurrency, 1);
+  const ahead = Math.max(window ?? concurrency * 4, concurrency, 1);
   const seen = new Set();
   let duplicates = 0;
   let withoutId = 0;
@@ -136,6 +137,10 @@ export async function streamPages({ fetchPage, perPage, concurrency, onPage, sig
     const drain = () => {
       delivering = delivering.then(async () => {
         while (!failure && ready.has(delivered + 1)) {
+          // A page is delivered (planned: CPU) only after the request that replaced it has gone out:
+          // otherwise every request waits for a page's planning, on every round of the pass.
+          await nextMacrotask();
+          if (failure) break;
           const page = delivered + 1;
           const fetched = ready.get(page);
           ready.delete(page);
@@ -192,3 +197,9 @@ function parsedRecords(bytes) {
     return [];
   }
 }
+
+// After the I/O already queued (requests being sent): setImmediate in Node, Deno and Bun; a zero timeout
+// elsewhere.
+const nextMacrotask = typeof setImmediate === 'function'
+  ? () => new Promise((resolve) => { setImmediate(resolve); })
+  : () => new Promise((resolve) => { setTimeout(resolve, 0); });

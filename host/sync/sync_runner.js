@@ -9,7 +9,7 @@ import { pagesAsJson } from '../motopress/pages_json.js';
 import { createPageWriteQueue } from './page_write_queue.js';
 import { bookingsPageStatements, markBookingsGone, writeAccommodationsPlan, writeResolvedUnits } from './plan_writer.js';
 import { plannerStatistics } from './planner_statistics.js';
-import { loadStoredAccommodations, loadStoredBookingsText } from './stored_state.js';
+import { loadKnownUnits, loadStoredAccommodations, loadStoredBookingHashes } from './stored_state.js';
 import { loadSyncCursor, saveSyncCursor } from './sync_cursor_store.js';
 import { SyncError } from './sync_errors.js';
 import { LEASE_RENEW_MS, acquireTenantLock, holdsTenantLock, holdsTenantLockStatement, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
@@ -271,6 +271,12 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     const probeSignal = signal ? AbortSignal.any([signal, prefetch.signal]) : prefetch.signal;
     const reservations = kind === 'sync-all' ? bookingsPass() : null;
     reservations?.catch(() => {});
+    // The stored bookings are read while stage 1 runs: stage 1 writes no booking, and the lock keeps
+    // every other writer of this tenant out.
+    const storedHashes = kind === 'sync-all' ? loadStoredBookingHashes(db, tenantId) : null;
+    storedHashes?.catch(() => {});
+    const storedAccommodations = loadStoredAccommodations(db, tenantId);
+    storedAccommodations.catch(() => {});
 
     // Stage 1: accommodations, all or nothing.
     try {
@@ -288,7 +294,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       counts.bytes += types.bytes + units.bytes;
       const accommodationsPlan = core.planAccommodations({
         tenantId, now, accommodationTypes: pagesAsJson(types.bodies), accommodations: pagesAsJson(units.bodies),
-        current: await loadStoredAccommodations(db, tenantId),
+        current: await storedAccommodations,
       });
       if (accommodationsPlan.errors.length > 0) {
         throw new SyncError('accommodations_failed', `tenant ${tenant.slug}: accommodations stage failed: ${accommodationsPlan.errors[0].code} at ${accommodationsPlan.errors[0].path}: ${accommodationsPlan.errors[0].message}`,
@@ -304,7 +310,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     } catch (error) {
       ready.reject(error);
       prefetch.abort('the accommodations stage failed');
-      await reservations?.catch(() => {});
+      await Promise.all([reservations?.catch(() => {}), storedHashes?.catch(() => {}), storedAccommodations.catch(() => {})]);
       throw error;
     }
 
@@ -314,10 +320,9 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       startStage('reservations');
       counts.requests += probeCounts.requests;
       counts.bytes += probeCounts.bytes;
-      let state;
       try {
-        [state] = await Promise.all([loadStoredBookingsText(db, tenantId), statistics.start()]);
-        session = core.bookingsSync({ tenantId, now, ...state });
+        const [known, stored] = await Promise.all([loadKnownUnits(db, tenantId), storedHashes, statistics.start()]);
+        session = core.bookingsSync({ tenantId, now, ...known, stored });
       } catch (error) {
         ready.reject(error);
         prefetch.abort('the reservations stage could not start');

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "json_text.hpp"
+
 namespace mphb {
 namespace {
 
@@ -22,23 +24,10 @@ constexpr NamedEntity kNamed[] = {
     {"ouml", 0xF6},      {"auml", 0xE4},      {"ccedil", 0xE7},    {"szlig", 0xDF},
 };
 
-void append_utf8(std::string& out, uint32_t cp) {
+// NUL, surrogates and code points past U+10FFFF become U+FFFD, as browsers decode them.
+void append_code_point(std::string& out, uint32_t cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  append_utf8(out, cp);
 }
 
 // Parses the entity body between '&' and ';' (exclusive). Returns false when it is not an entity we know.
@@ -88,7 +77,7 @@ std::string decode_html_entities(std::string_view text) {
       uint32_t cp = 0;
       if (semi != std::string_view::npos && semi - i <= 11 &&
           entity_code_point(text.substr(i + 1, semi - i - 1), cp)) {
-        append_utf8(out, cp);
+        append_code_point(out, cp);
         i = semi + 1;
         continue;
       }

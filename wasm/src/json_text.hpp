@@ -18,6 +18,9 @@ void append_json_optional(std::string& out, const std::optional<std::string>& te
 // 0 → null (ids where 0 means none).
 void append_json_id_or_null(std::string& out, int64_t id);
 
+// Appends code point `cp` (≤ U+10FFFF, not a lone surrogate) as UTF-8.
+void append_utf8(std::string& out, uint32_t cp);
+
 // Rewrites valid UTF-8 JSON text so that it is pure ASCII, exactly as nlohmann's dump with ensure_ascii
 // does: every code point from U+007F up as \uxxxx (lower-case hex; a surrogate pair above U+FFFF). Plans
 // cross to JavaScript and PostgreSQL as text, and one-byte text decodes several times faster there than

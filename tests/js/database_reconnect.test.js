@@ -8,6 +8,7 @@ import { jest } from '@jest/globals';
 import postgres from 'postgres';
 
 import { isTransientDatabaseError, withTransientRetry } from '../../host/db/database_faults.js';
+import { startStartupKiller } from './support/postgres_startup_killer.js';
 import { openTestDatabase } from './support/test_databases.js';
 
 jest.setTimeout(120_000);
@@ -75,6 +76,37 @@ pg('a PostgreSQL handle whose connections are terminated', () => {
       }
       await expect(answersQuickly()).resolves.toEqual({ n: 42, quick: true });
     }
+  });
+});
+
+// postgres.js 3.4.9 unpatched (upstream issues 1192, 1223): a connection killed while it fetches its array
+// types, its first statement, hands the dead backend's 57P01 to the first query of the next connection
+// and also raises it as an unhandled rejection (which ends a Node process, and failed the test above in CI
+// when a termination landed on a connection still starting up).
+pg('a PostgreSQL connection killed while it starts up', () => {
+  let killer;
+  let sql;
+  const unhandled = [];
+  const record = (reason) => unhandled.push(reason);
+  beforeAll(async () => {
+    process.on('unhandledRejection', record);
+    killer = await startStartupKiller(process.env.MPHB_TEST_DATABASE_URL);
+  });
+  afterAll(async () => {
+    await sql?.end({ timeout: 5 });
+    await killer?.close();
+    process.off('unhandledRejection', record);
+  });
+
+  test('the query that opened it is answered on the next connection, and nothing is left unhandled', async () => {
+    sql = postgres(killer.url, { max: 1, onnotice: () => {} });
+    const [row] = await sql.unsafe('select 41 + 1 as n');
+    expect(row.n).toBe(42);
+    expect(killer.killed()).toBe(1);
+    // Arrays still work: their types were fetched on the new connection.
+    expect((await sql.unsafe('select $1::bigint[] as a', [[1, 2]]))[0].a).toEqual(['1', '2']);
+    await new Promise((r) => setImmediate(r));
+    expect(unhandled).toEqual([]);
   });
 });
 

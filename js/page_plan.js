@@ -1,5 +1,5 @@
 // A bookings page plan read without parsing its rows. The rows go to the database as the JSON text the core
-// wrote (PostgreSQL expands them with jsonb_to_recordset), so the host need not build them as JavaScript
+// wrote (PostgreSQL expands them with json_to_recordset), so the host need not build them as JavaScript
 // objects and serialize them again: `rows_text` holds the three row arrays as text, and the arrays
 // themselves are parsed only if something reads them (repair, the offline plan, tests).
 //

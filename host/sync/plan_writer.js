@@ -77,7 +77,7 @@ export function bookingsPageStatements(tenantId, plan) {
     // stored under their ids, so no rooms can exist) has nothing to replace.
     if (plan.counts?.updated !== 0) {
       add(`delete from public.reservation_accommodations where tenant_id = $1
-        and reservation_id in (select (r->>'id')::uuid from jsonb_array_elements($2::text::jsonb) r)`, [tenantId, reservations]);
+        and reservation_id in (select (r->>'id')::uuid from json_array_elements($2::text::json) r)`, [tenantId, reservations]);
     }
     const junction = rowsJson(plan, 'reservation_accommodations', tenantId);
     if (junction !== '[]') add(SQL.reservation_accommodations, [junction]);
@@ -85,7 +85,7 @@ export function bookingsPageStatements(tenantId, plan) {
   const blocks = rowsJson(plan, 'calendar_blocks', tenantId);
   if (blocks !== '[]') {
     add(`delete from public.calendar_blocks where tenant_id = $1
-      and external_booking_id in (select (b->>'external_booking_id')::bigint from jsonb_array_elements($2::text::jsonb) b)`, [tenantId, blocks]);
+      and external_booking_id in (select (b->>'external_booking_id')::bigint from json_array_elements($2::text::json) b)`, [tenantId, blocks]);
     add(SQL.calendar_blocks, [blocks]);
   }
   return statements;

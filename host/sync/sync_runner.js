@@ -10,9 +10,11 @@ import { createPageWriteQueue } from './page_write_queue.js';
 import { bookingsPageStatements, markBookingsGone, writeAccommodationsPlan, writeResolvedUnits } from './plan_writer.js';
 import { plannerStatistics } from './planner_statistics.js';
 import { loadKnownUnits, loadStoredAccommodations, loadStoredBookingHashes } from './stored_state.js';
-import { loadSyncCursor, saveSyncCursor } from './sync_cursor_store.js';
+import { loadSyncCursor, saveSyncCursorStatement } from './sync_cursor_store.js';
 import { SyncError } from './sync_errors.js';
-import { LEASE_RENEW_MS, acquireTenantLock, holdsTenantLock, holdsTenantLockStatement, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
+import {
+  LEASE_RENEW_MS, acquireTenantLock, holdsTenantLock, holdsTenantLockStatement, releaseTenantLock, releaseTenantLockStatement, renewTenantLock,
+} from './tenant_lock.js';
 
 // A full pass every N-th run catches bookings deleted for good (an incremental pass never sees them).
 const FULL_PASS_EVERY = Math.max(1, Number(process.env.MPHB_FULL_PASS_EVERY) || 24);
@@ -103,7 +105,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
 
   let acquired;
   try {
-    acquired = await acquireTenantLock(db, tenantId, runId);
+    // The run is recorded in the same statement (one round trip before the first request).
+    acquired = await acquireTenantLock(db, tenantId, runId, { run: { kind, startedAt: now } });
   } catch (error) {
     const failure = new SyncError('database_error', `tenant ${tenant.slug}: could not take the tenant's lock: ${error.message}`, { cause: error.code });
     emit({ type: 'error', stage: 'sync', message: failure.message, code: failure.code });
@@ -113,6 +116,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     throw new SyncError('already_running', `tenant ${tenant.slug}: a sync is already running; try again when it has finished`);
   }
   let session = null;
+  let cursorStatement = null; // the settled cursor, stored with the run's end
+  let released = false; // the lease was released with the run's end
   // The lease is renewed on a timer for the whole run (long stages included); a lost lease stops the
   // run at its next step.
   let lockLost = false;
@@ -129,12 +134,6 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     stopIfLockLost(stage, where);
   };
   try {
-    // Holding the lock, any other run still "running" belongs to a process that died: close it.
-    await db.query(`update public.sync_runs set status = 'interrupted', finished_at = now(), error_code = 'interrupted',
-        error_message = 'the process running this sync stopped before it finished; the next run completed the work'
-      where tenant_id = $1 and status = 'running'`, [tenantId]);
-    await db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at) values ($1, $2, $3, 'running', $4)`,
-      [runId, tenantId, kind, now]);
     // The bookings pass starts with the accommodations stage: its pages are fetched (a window of them, as
     // in any pass) while stage 1 runs, and planned and written only once stage 1 has committed and the
     // session holds the units now in the database (SPEC §3: no reservation is written if stage 1 fails).
@@ -395,14 +394,16 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       stopIfLockLost('reconcile', 'before storing the cursor');
       const settled = core.settleSyncPass({ tenant_id: tenantId, pass: decision.pass, started_at: pass.serverDate ?? now, complete, cursor,
         filters: decision.filters, ...(probeAnswer ? { probe: await probeAnswer } : {}) });
-      if (settled.cursor) {
-        await db.transaction(async (tx) => {
-          await fence(tx, 'before storing the cursor');
-          await saveSyncCursor(tx, tenantId, settled.cursor, decision.pass === 'full' && complete ? pass.totalPages : null);
-        });
-      }
       warn(settled.warnings, 'reconcile');
+      cursorStatement = settled.cursor
+        ? saveSyncCursorStatement(tenantId, settled.cursor, decision.pass === 'full' && complete ? pass.totalPages : null) : null;
       if (pageErrors.length > 0) {
+        if (cursorStatement) {
+          await db.transaction(async (tx) => {
+            await fence(tx, 'before storing the cursor');
+            await tx.query(cursorStatement.text, cursorStatement.params);
+          });
+        }
         const first = pageErrors[0];
         throw new SyncError('invalid_records', `tenant ${tenant.slug}: ${pageErrors.length} booking(s) could not be mapped (first: ${first.booking_id ? `booking ${first.booking_id}, ` : ''}${first.code} at ${first.path} of page ${first.page}: ${first.message}); the others were written`,
           { stage: 'reservations', errors: pageErrors.slice(0, 50) });
@@ -411,10 +412,23 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
 
     stopIfLockLost('done', 'before recording the run');
     stats.total_ms = Math.round(performance.now() - runStarted);
-    await db.query(`update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
-        stats = $4::text::jsonb
-      where id = $1 and status = 'running'`, [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), JSON.stringify(stats)]);
-    await db.query(`update public.integration_configs set last_sync_at = now() where tenant_id = $1 and integration_type = 'motopress'`, [tenantId]);
+    // The run ends in one transaction whose statements go together (one round trip): the lease checked
+    // (fencing: a run that lost its lock writes none of this), the cursor, the run, the tenant's last sync,
+    // the lease released. A transient fault (connection lost) sends it again, as for a page.
+    await withTransientRetry(() => db.transaction(async (tx) => {
+      const [held] = await tx.pipeline([
+        holdsTenantLockStatement(tenantId, runId),
+        ...(cursorStatement ? [cursorStatement] : []),
+        { text: `update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
+            stats = $4::text::jsonb where id = $1 and status = 'running'`,
+        params: [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), JSON.stringify(stats)] },
+        { text: `update public.integration_configs set last_sync_at = now() where tenant_id = $1 and integration_type = 'motopress'`, params: [tenantId] },
+        releaseTenantLockStatement(tenantId, runId),
+      ]);
+      if (held.length === 0) lockLost = true;
+      stopIfLockLost('done', 'before recording the run');
+    }, { pipelined: true }));
+    released = true;
     emit({ type: 'complete', stage: 'done', current: 1, total: 1, message: `${kind} of ${tenant.slug} finished`, counts });
     return { runId, status: 'succeeded', counts, warnings, stats };
   } catch (error) {
@@ -434,7 +448,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
   } finally {
     clearInterval(renewal);
     session?.close();
-    await persist(() => releaseTenantLock(db, tenantId, runId));
+    if (!released) await persist(() => releaseTenantLock(db, tenantId, runId));
   }
 }
 

@@ -41,20 +41,42 @@ async function releaseDeadHolder(db, tenantId, { holder, isAlive }) {
   return gone.length === 1;
 }
 
+// The lease taken: inserted, or an expired one replaced; `returning run_id` names this run when it holds it.
+const LEASE_SQL = `insert into public.sync_locks (tenant_id, run_id, acquired_at, expires_at, holder_host, holder_pid)
+    values ($1, $2, now(), now() + make_interval(secs => $3), $4, $5)
+  on conflict (tenant_id) do update
+    set run_id = excluded.run_id, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
+        holder_host = excluded.holder_host, holder_pid = excluded.holder_pid
+    where public.sync_locks.expires_at < now()
+  returning run_id`;
+
+// The lease and the run's start in one statement (one round trip): holding the lock, any other run of the
+// tenant still 'running' belongs to a process that died, so it is closed as interrupted; this run is
+// recorded as running. Both only when the lease is this run's.
+const LEASE_AND_RUN_SQL = `with lease as (${LEASE_SQL}),
+  closed as (update public.sync_runs set status = 'interrupted', finished_at = now(), error_code = 'interrupted',
+      error_message = 'the process running this sync stopped before it finished; the next run completed the work'
+    where tenant_id = $1 and status = 'running' and exists (select 1 from lease where run_id = $2)),
+  started as (insert into public.sync_runs (id, tenant_id, kind, status, started_at)
+    select $2, $1, $6, 'running', $7 where exists (select 1 from lease where run_id = $2))
+  select run_id from lease`;
+
 /**
- * @param {object} [o] {leaseSeconds, holder: {host, pid}, isAlive: (pid) => boolean} (tests inject them)
+ * Takes the tenant's lock for a run. With `run`, the same statement also records the run in
+ * public.sync_runs as 'running' (its id is runId) and closes the runs a dead process left 'running';
+ * nothing is written when another live run holds the lock. A lease whose holder is a dead process of this
+ * host is dropped and the lock taken at once (only looked at when the lock is held).
+ * @param {object} [o] {run: {kind, startedAt}, leaseSeconds, holder: {host, pid}, isAlive: (pid) => boolean}
+ *   (tests inject holder and isAlive)
  * @returns {Promise<boolean>} true when this run now holds the tenant's lock
  */
-export async function acquireTenantLock(db, tenantId, runId, { leaseSeconds = LEASE_SECONDS, holder = currentHolder(), isAlive = processAlive } = {}) {
-  await releaseDeadHolder(db, tenantId, { holder, isAlive });
-  const rows = await db.query(`insert into public.sync_locks (tenant_id, run_id, acquired_at, expires_at, holder_host, holder_pid)
-      values ($1, $2, now(), now() + make_interval(secs => $3), $4, $5)
-    on conflict (tenant_id) do update
-      set run_id = excluded.run_id, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
-          holder_host = excluded.holder_host, holder_pid = excluded.holder_pid
-      where public.sync_locks.expires_at < now()
-    returning run_id`, [tenantId, runId, leaseSeconds, holder.host, holder.pid]);
-  const acquired = rows.length === 1 && rows[0].run_id === runId;
+export async function acquireTenantLock(db, tenantId, runId, { run, leaseSeconds = LEASE_SECONDS, holder = currentHolder(), isAlive = processAlive } = {}) {
+  const params = [tenantId, runId, leaseSeconds, holder.host, holder.pid];
+  const attempt = async () => {
+    const rows = run ? await db.query(LEASE_AND_RUN_SQL, [...params, run.kind, run.startedAt]) : await db.query(LEASE_SQL, params);
+    return rows.length === 1 && rows[0].run_id === runId;
+  };
+  const acquired = (await attempt()) || ((await releaseDeadHolder(db, tenantId, { holder, isAlive })) && (await attempt()));
   if (acquired) heldHere.add(runId);
   return acquired;
 }
@@ -82,8 +104,17 @@ export function holdsTenantLockStatement(tenantId, runId) {
 }
 
 export async function releaseTenantLock(db, tenantId, runId) {
-  heldHere.delete(runId); // even if the row cannot be deleted now, this process no longer holds it
-  await db.query('delete from public.sync_locks where tenant_id = $1 and run_id = $2', [tenantId, runId]);
+  const release = releaseTenantLockStatement(tenantId, runId);
+  await db.query(release.text, release.params);
+}
+
+/**
+ * The release as a statement, to end a run's last transaction. From this call on this process no longer
+ * holds the lock, whether or not the statement commits: a lease row it leaves behind holds nothing here.
+ */
+export function releaseTenantLockStatement(tenantId, runId) {
+  heldHere.delete(runId);
+  return { text: 'delete from public.sync_locks where tenant_id = $1 and run_id = $2', params: [tenantId, runId] };
 }
 
 /** The live run holding the tenant's lock, if any (for "already running" answers); a dead holder of this host holds nothing. */

@@ -105,11 +105,11 @@ describe.each(databaseKinds())('crash safety on %s', (kind) => {
   });
 });
 
-describe('the lease (PGlite)', () => {
+describe.each(databaseKinds())('the lease on %s', (kind) => {
   let db;
   const tenantId = '11111111-1111-4111-8111-111111111111';
   beforeAll(async () => {
-    db = await openTestDatabase('pglite');
+    db = await openTestDatabase(kind);
     await db.query("insert into public.tenant_registry (tenant_id, slug, name) values ($1, 'l', 'L')", [tenantId]);
   });
   afterAll(() => db?.close());
@@ -129,5 +129,28 @@ describe('the lease (PGlite)', () => {
     await db.query("update public.sync_locks set expires_at = now() - interval '1 second'");
     expect(await currentLockHolder(db, tenantId, { holder: here })).toBeNull();
     expect(await acquireTenantLock(db, tenantId, run(4), { holder: here })).toBe(true);
+    await releaseTenantLock(db, tenantId, run(4));
+  });
+
+  // The run is recorded in the statement that takes the lock: never when another live run holds it.
+  test('a run starts with its lock: recorded as running, and the runs a dead process left running are closed', async () => {
+    const here = { host: 'this-host', pid: 100 };
+    const runs = () => db.query('select id, kind, status, error_code from public.sync_runs where tenant_id = $1 order by started_at, id', [tenantId]);
+    const first = { run: { kind: 'sync-all', startedAt: '2026-12-01T10:00:00Z' }, holder: { host: 'this-host', pid: 300 }, isAlive: () => true };
+    expect(await acquireTenantLock(db, tenantId, run(5), first)).toBe(true);
+    expect(await runs()).toEqual([{ id: run(5), kind: 'sync-all', status: 'running', error_code: null }]);
+    // Held by a live run: refused, and nothing written — its run is not closed, no run is added.
+    const second = { run: { kind: 'repair', startedAt: '2026-12-01T10:00:01Z' }, holder: here };
+    expect(await acquireTenantLock(db, tenantId, run(6), { ...second, isAlive: () => true })).toBe(false);
+    expect(await runs()).toEqual([{ id: run(5), kind: 'sync-all', status: 'running', error_code: null }]);
+    // Process 300 died: its lease is dropped, its run closed as interrupted, and the new run recorded.
+    expect(await acquireTenantLock(db, tenantId, run(6), { ...second, isAlive: (pid) => pid !== 300 })).toBe(true);
+    expect(await runs()).toEqual([
+      { id: run(5), kind: 'sync-all', status: 'interrupted', error_code: 'interrupted' },
+      { id: run(6), kind: 'repair', status: 'running', error_code: null },
+    ]);
+    expect(await currentLockHolder(db, tenantId, { holder: here })).toMatchObject({ run_id: run(6) });
+    await releaseTenantLock(db, tenantId, run(6));
+    expect(await currentLockHolder(db, tenantId, { holder: here })).toBeNull();
   });
 });

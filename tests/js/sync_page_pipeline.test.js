@@ -6,6 +6,7 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 
 import { SyncError } from '../../host/sync/sync_errors.js';
+import { runSync } from '../../host/sync/sync_runner.js';
 import { releaseTenantLock } from '../../host/sync/tenant_lock.js';
 import { leaseTakeover } from './support/lease_takeover.js';
 import { createSyncHarness } from './support/sync_harness.js';
@@ -25,6 +26,7 @@ describe.each(databaseKinds())('pipelined page writes on %s', (kind) => {
     await h.addTenant('big', { slug: 'broken' });
     await h.addTenant('big', { slug: 'usurped' });
     await h.addTenant('big', { slug: 'drift' });
+    await h.addTenant('big', { slug: 'ended' });
   });
   afterAll(() => h?.close());
 
@@ -114,6 +116,48 @@ describe.each(databaseKinds())('pipelined page writes on %s', (kind) => {
     } finally {
       await releaseTenantLock(h.db, tenantId, usurper);
     }
+  });
+  // The run's end (cursor, run row, last sync, lease release) is one transaction led by the fence. The lease
+  // is taken from another connection just before it is sent: PostgreSQL only (PGlite has one connection,
+  // held by the transaction).
+  (kind === 'postgres' ? test : test.skip)('a run whose lease is taken after its last page records nothing of its end', async () => {
+    const tenantId = h.tenant('ended').tenant_id;
+    const usurper = randomUUID();
+    let tookOver = false;
+    const db = {
+      ...h.db,
+      transaction: (fn, options) => h.db.transaction((tx) => fn({
+        ...tx,
+        pipeline: async (statements) => {
+          if (!tookOver && statements.some((st) => st.text.includes("set status = 'succeeded'"))) {
+            tookOver = true;
+            await h.db.query(`update public.sync_locks set run_id = $2, expires_at = now() + interval '10 minutes' where tenant_id = $1`, [tenantId, usurper]);
+          }
+          return tx.pipeline(statements);
+        },
+      }), options),
+    };
+    try {
+      const outcome = await runSync({ db, core: h.core, tenant: { tenant_id: tenantId, slug: 'ended' }, client: h.client('ended'), pass: 'full' }).then((r) => r, (e) => e);
+      expect(tookOver).toBe(true);
+      expect(outcome).toBeInstanceOf(SyncError);
+      expect(outcome.code).toBe('lock_lost');
+      const [run] = await h.db.query('select status, error_code from public.sync_runs where id = $1', [outcome.runId]);
+      expect(run).toEqual({ status: 'failed', error_code: 'lock_lost' });
+      expect(await h.db.query('select 1 from public.sync_cursors where tenant_id = $1', [tenantId])).toEqual([]);
+      const [config] = await h.db.query("select last_sync_at from public.integration_configs where tenant_id = $1 and integration_type = 'motopress'", [tenantId]);
+      expect(config.last_sync_at).toBeNull();
+      // Its pages were committed before (each fenced while it held the lease); the usurper keeps the lease.
+      const [{ n }] = await h.db.query('select count(*)::int as n from public.guest_reservations where tenant_id = $1', [tenantId]);
+      expect(n).toBeGreaterThan(0);
+      expect((await h.db.query('select run_id from public.sync_locks where tenant_id = $1', [tenantId]))[0].run_id).toBe(usurper);
+    } finally {
+      await releaseTenantLock(h.db, tenantId, usurper);
+    }
+    const next = await h.syncAll('ended');
+    expect(next.status).toBe('succeeded');
+    const [config] = await h.db.query("select last_sync_at from public.integration_configs where tenant_id = $1 and integration_type = 'motopress'", [tenantId]);
+    expect(config.last_sync_at).not.toBeNull();
   });
   test('bookings moving between pages during the pass (one created while pages are read): page_drift, the cursor stays', async () => {
     const tenantId = h.tenant('drift').tenant_id;

@@ -1,8 +1,9 @@
 #include "booking_page_reader.hpp"
 
-#include <cstring>
+#include <optional>
 #include <vector>
 
+#include "booking_record_slots.hpp"
 #include "fast_json_reader.hpp"
 #include "field_reader.hpp"
 #include "json_path_sax.hpp"
@@ -23,37 +24,6 @@ enum class Role : uint8_t {
   kShape,       // a container the mapper only asks the type (and emptiness) of
 };
 
-// k == word, with the first and last characters compared before memcmp: memcmp is a call in
-// WebAssembly, and most keys of a record (links, prices, notes) share a length with a kept one.
-template <size_t N>
-bool same(std::string_view k, const char (&word)[N]) {
-  return k.size() == N - 1 && k[0] == word[0] && k[N - 2] == word[N - 2] && std::memcmp(k.data(), word, N - 1) == 0;
-}
-
-bool kept_in_record(std::string_view k) {
-  switch (k.size()) {
-    case 2: return same(k, "id");
-    case 6: return same(k, "status");
-    case 8: return same(k, "customer") || same(k, "currency") || same(k, "imported");
-    case 11: return same(k, "total_price") || same(k, "ical_prodid");
-    case 12: return same(k, "ical_summary");
-    case 13: return same(k, "check_in_date") || same(k, "check_in_time");
-    case 14: return same(k, "check_out_date") || same(k, "check_out_time");
-    case 16: return same(k, "date_created_utc") || same(k, "ical_description");
-    case 23: return same(k, "reserved_accommodations");
-    default: return false;
-  }
-}
-
-bool kept_in_customer(std::string_view k) {
-  return same(k, "first_name") || same(k, "last_name") || same(k, "email") || same(k, "phone") || same(k, "country");
-}
-
-bool kept_in_room(std::string_view k) {
-  return same(k, "accommodation") || same(k, "accommodation_type") || same(k, "rate") || same(k, "adults") ||
-         same(k, "children") || same(k, "guest_name");
-}
-
 const char* scalar_type_name(const json& v) { return json_type_name(v); }
 
 // Receives parse events (from the fast reader or from nlohmann) and assembles records one at a time.
@@ -61,13 +31,31 @@ class PageAssembler {
  public:
   PageAssembler(const std::string& root, BookingPageSink& sink) : root_(root), sink_(sink) {}
 
-  void null() { scalar(json(nullptr)); }
-  void boolean(bool v) { scalar(json(v)); }
-  void number_integer(int64_t v) { scalar(json(v)); }
-  void number_unsigned(uint64_t v) { scalar(json(v)); }
-  void number_float(double v) { scalar(json(v)); }
+  // A kept field's value goes straight into its slot; anything else through scalar().
+  void null() {
+    if (FieldSlots* slots = kept_slots()) return slots->set_null(slot_);
+    scalar(json(nullptr));
+  }
+  void boolean(bool v) {
+    if (FieldSlots* slots = kept_slots()) return void(slots->set(slot_) = v);
+    scalar(json(v));
+  }
+  void number_integer(int64_t v) {
+    if (FieldSlots* slots = kept_slots()) return void(slots->set(slot_) = v);
+    scalar(json(v));
+  }
+  void number_unsigned(uint64_t v) {
+    if (FieldSlots* slots = kept_slots()) return void(slots->set(slot_) = v);
+    scalar(json(v));
+  }
+  void number_float(double v) {
+    if (FieldSlots* slots = kept_slots()) return void(slots->set(slot_) = v);
+    scalar(json(v));
+  }
   void string_value(std::string_view v) {
-    if (wants_value()) {
+    if (FieldSlots* slots = kept_slots()) {
+      slots->set_string(slot_, v);
+    } else if (wants_value()) {
       scalar(json(std::string(v)));
     } else if (!frames_.empty() && frames_.back().role == Role::kRootObject) {
       note_root_key();
@@ -80,10 +68,13 @@ class PageAssembler {
     if (f.role == Role::kRootObject) {
       key_.assign(k.data(), k.size());
     } else if (f.role == Role::kRecord || f.role == Role::kCustomer || f.role == Role::kRoom) {
-      // Decided once per key (the value asks again: wants_value, then scalar or open); key_ is read only
-      // when kept, so most keys (links, prices per day) are never copied.
-      kept_ = f.role == Role::kRecord ? kept_in_record(k) : f.role == Role::kCustomer ? kept_in_customer(k) : kept_in_room(k);
-      if (kept_) key_.assign(k.data(), k.size());
+      // Decided once per key: the value goes to slot_ (keys are never copied).
+      if (f.role == Role::kRecord) {
+        slot_ = record_slot(k);
+        if (slot_ >= 0) record_.new_value(slot_);
+      } else {
+        slot_ = f.role == Role::kCustomer ? customer_slot(k) : room_slot(k);
+      }
     }
   }
   void start_object() { open(false); }
@@ -94,16 +85,23 @@ class PageAssembler {
  private:
   struct Frame {
     Role role;
-    json* target;      // the container being built, when kept
+    json* target;      // kShape: the container being built
     size_t index = 0;  // elements so far (pages and the root array)
     std::string path;  // pages and the root array: their path
+    FieldSlots* slots = nullptr;  // kRecord, kCustomer, kRoom: where kept fields go
   };
   struct Buffered {    // an event of a page inside a list of pages, held until the list proves to be one
-    bool is_record;
-    json record;
+    std::optional<BookingRecordSlots> record;  // owns its values: record_ is reused for the next record
     std::string path;
     std::string message;
   };
+
+  // Where a scalar value goes when it is a kept field of a record, customer or room; nullptr otherwise.
+  FieldSlots* kept_slots() {
+    if (frames_.empty() || slot_ < 0) return nullptr;
+    const Frame& f = frames_.back();
+    return f.role == Role::kRecord || f.role == Role::kCustomer || f.role == Role::kRoom ? f.slots : nullptr;
+  }
 
   // Whether the next value is kept (so a string must be copied).
   bool wants_value() const {
@@ -112,7 +110,7 @@ class PageAssembler {
     switch (f.role) {
       case Role::kRecord:
       case Role::kCustomer:
-      case Role::kRoom: return kept_;
+      case Role::kRoom: return slot_ >= 0;
       case Role::kRooms: return true;
       case Role::kRootObject: return key_ == "code";
       case Role::kRootArray:
@@ -137,10 +135,13 @@ class PageAssembler {
     switch (f.role) {
       case Role::kRecord:
       case Role::kCustomer:
-      case Role::kRoom:
-        if (kept_) (*f.target)[key_] = std::move(value);
+      case Role::kRoom: break;  // kept values went to their slot (kept_slots)
+      case Role::kRooms: {
+        SlotElement& room = record_.add_room();
+        room.is_object = false;
+        room.value = std::move(value);
         break;
-      case Role::kRooms: f.target->push_back(std::move(value)); break;
+      }
       case Role::kShape:
         if (f.target->is_array() && f.target->empty()) f.target->push_back(nullptr);
         break;
@@ -168,7 +169,7 @@ class PageAssembler {
     const std::string path = element_path(f);
     const std::string message = std::string("a record must be an object, got ") + type;
     if (f.role == Role::kPage) {
-      buffered_.push_back({false, json(), path, message});
+      buffered_.push_back({std::nullopt, path, message});
     } else {
       sink_.diagnostics().error("wrong_type", path, message);
       sink_.not_an_object();
@@ -222,30 +223,37 @@ class PageAssembler {
         }
         return;
       case Role::kRecord:
-        if (!kept_) break;
-        if (key_ == "customer" && !is_array) {
-          json& c = (*parent)[key_] = json::object();
-          frames_.push_back({Role::kCustomer, &c, 0, {}});
-        } else if (key_ == "reserved_accommodations" && is_array) {
-          json& r = (*parent)[key_] = json::array();
-          frames_.push_back({Role::kRooms, &r, 0, {}});
+        if (slot_ < 0) break;
+        if (slot_ == kRecordCustomer && !is_array) {
+          frames_.push_back({Role::kCustomer, nullptr, 0, {}, &record_.start_customer()});
+        } else if (slot_ == kRecordRooms && is_array) {
+          record_.start_rooms();
+          frames_.push_back({Role::kRooms, nullptr, 0, {}});
         } else {
-          json& s = (*parent)[key_] = is_array ? json::array() : json::object();
+          json& s = f.slots->set(slot_) = is_array ? json::array() : json::object();
           frames_.push_back({Role::kShape, &s, 0, {}});
         }
         return;
       case Role::kCustomer:
       case Role::kRoom:
-        if (kept_) {
-          json& s = (*parent)[key_] = is_array ? json::array() : json::object();
+        if (slot_ >= 0) {
+          json& s = f.slots->set(slot_) = is_array ? json::array() : json::object();
           frames_.push_back({Role::kShape, &s, 0, {}});
           return;
         }
         break;
-      case Role::kRooms:
-        parent->push_back(is_array ? json::array() : json::object());
-        frames_.push_back({is_array ? Role::kShape : Role::kRoom, &parent->back(), 0, {}});
+      case Role::kRooms: {
+        SlotElement& room = record_.add_room();
+        room.is_object = !is_array;
+        if (is_array) {
+          room.value = json::array();
+          frames_.push_back({Role::kShape, &room.value, 0, {}});
+        } else {
+          room.fields.clear();
+          frames_.push_back({Role::kRoom, nullptr, 0, {}, &room.fields});
+        }
         return;
+      }
       case Role::kShape:
         if (parent->is_array() && parent->empty()) parent->push_back(nullptr);
         break;
@@ -262,15 +270,9 @@ class PageAssembler {
   }
 
   void start_record(std::string path) {
-    if (record_.is_object()) {
-      // The previous record's fields are nulled, not freed: the next record (same fields, mostly) reuses
-      // their map nodes and keys instead of allocating them again. The mapper reads null as absent.
-      for (auto& field : record_.get_ref<json::object_t&>()) field.second = nullptr;
-    } else {
-      record_ = json::object();  // the first record, or the last one was moved out (a list of pages)
-    }
+    record_.clear();  // the previous record's values stay, for this one to reuse
     record_path_ = std::move(path);
-    frames_.push_back({Role::kRecord, &record_, 0, {}});
+    frames_.push_back({Role::kRecord, nullptr, 0, {}, &record_.fields()});
   }
 
   void close() {
@@ -278,15 +280,16 @@ class PageAssembler {
     frames_.pop_back();
     if (f.role == Role::kRecord) {
       if (!frames_.empty() && frames_.back().role == Role::kPage) {
-        buffered_.push_back({true, std::move(record_), std::move(record_path_), {}});
+        buffered_.push_back({std::move(record_), std::move(record_path_), {}});
+        record_ = BookingRecordSlots();
       } else {
         sink_.record(record_, record_path_);
       }
     } else if (f.role == Role::kRootArray) {
       if (!one_page_) {
         for (const Buffered& b : buffered_) {
-          if (b.is_record) {
-            sink_.record(b.record, b.path);
+          if (b.record) {
+            sink_.record(*b.record, b.path);
           } else {
             sink_.diagnostics().error("wrong_type", b.path, b.message);
             sink_.not_an_object();
@@ -308,8 +311,8 @@ class PageAssembler {
   BookingPageSink& sink_;
   std::vector<Frame> frames_;
   std::string key_;
-  bool kept_ = false;  // whether key_ is one the mapper reads (records, customers and rooms)
-  json record_;
+  int slot_ = -1;  // the slot of the current key in a record, customer or room; -1 when not kept
+  BookingRecordSlots record_;
   std::string record_path_;
   bool one_page_ = false;
   std::vector<size_t> page_elements_;  // root elements that were arrays, while the root may be a list of pages

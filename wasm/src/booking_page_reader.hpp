@@ -1,12 +1,13 @@
-// Streams a /bookings page without building it as a document: each record alone becomes a small JSON
-// object holding only the fields the bookings mapper reads (other fields are validated and skipped), and
-// is handed on with its JSON path. Shapes are checked as for_each_record checks a parsed document (a
-// page, or an array of pages; not_a_collection and wrong_type at the same paths); bytes that are not JSON
-// give the one error parse_json_document gives.
+// Streams a /bookings page without building it as a document: each record alone is kept in fixed slots
+// (booking_record_slots.hpp) holding only the fields the bookings mapper reads (other fields are
+// validated and skipped), and is handed on with its JSON path. Shapes are checked as for_each_record
+// checks a parsed document (a page, or an array of pages; not_a_collection and wrong_type at the same
+// paths); bytes that are not JSON give the one error parse_json_document gives.
 #pragma once
 #include <string>
 #include <string_view>
 
+#include "booking_record_slots.hpp"
 #include "diagnostics.hpp"
 #include "json_document.hpp"
 
@@ -15,9 +16,9 @@ namespace mphb {
 class BookingPageSink {
  public:
   virtual ~BookingPageSink() = default;
-  // An object record (with the mapper's fields only; a field the record lacks may be present as null,
-  // which the mapper reads as absent) at `path`.
-  virtual void record(const json& record, const std::string& path) = 0;
+  // An object record (with the mapper's fields only) at `path`; valid during the call only (its slots
+  // are reused for the next record).
+  virtual void record(const BookingRecordSlots& record, const std::string& path) = 0;
   // A record that is not an object (its wrong_type error is already in diagnostics()).
   virtual void not_an_object() = 0;
   // Where shape errors go.

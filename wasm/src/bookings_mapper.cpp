@@ -18,17 +18,16 @@ struct Customer {
 
 using Room = BookingRoom;
 
-bool read_customer(const FieldReader& booking, Customer& out, Diagnostics& diagnostics) {
-  const json* c = booking.find("customer");
-  if (!c) return true;
-  if (c->is_array() && c->empty()) return true;  // PHP serialises an empty customer as []
-  if (!c->is_object()) {
+bool read_customer(const FieldReader& booking, const BookingValue& c, Customer& out, Diagnostics& diagnostics) {
+  if (c.absent()) return true;
+  if (c.is_array() && c.size() == 0) return true;  // PHP serialises an empty customer as []
+  if (!c.is_object()) {
     diagnostics.error("wrong_type", booking.path_of("customer"),
-                      std::string("customer must be an object, got ") + json_type_name(*c));
+                      std::string("customer must be an object, got ") + c.type_name());
     return false;
   }
   const size_t before = diagnostics.error_count();
-  FieldReader r(*c, booking.path_of("customer"), diagnostics);
+  FieldReader r(c.fields(), booking.path_of("customer"), diagnostics);
   auto first = r.text("first_name"), last = r.text("last_name"), email = r.text("email"), phone = r.text("phone"),
        country = r.text("country");
   if (diagnostics.error_count() != before) return false;
@@ -37,24 +36,23 @@ bool read_customer(const FieldReader& booking, Customer& out, Diagnostics& diagn
   return true;
 }
 
-bool read_rooms(const FieldReader& booking, std::vector<Room>& rooms, Diagnostics& diagnostics) {
-  const json* list = booking.find("reserved_accommodations");
-  if (!list) return true;
-  if (!list->is_array()) {
+bool read_rooms(const FieldReader& booking, const BookingValue& list, std::vector<Room>& rooms, Diagnostics& diagnostics) {
+  if (list.absent()) return true;
+  if (!list.is_array()) {
     diagnostics.error("wrong_type", booking.path_of("reserved_accommodations"),
-                      std::string("reserved_accommodations must be an array, got ") + json_type_name(*list));
+                      std::string("reserved_accommodations must be an array, got ") + list.type_name());
     return false;
   }
   const size_t before = diagnostics.error_count();
-  size_t i = 0;
   const std::string list_path = booking.path_of("reserved_accommodations");
-  for (const auto& item : *list) {
-    std::string path = list_path + "[" + std::to_string(i++) + "]";
+  for (size_t i = 0, n = list.size(); i < n; ++i) {
+    const BookingValue item = list[i];
+    std::string path = list_path + "[" + std::to_string(i) + "]";
     if (!item.is_object()) {
-      diagnostics.error("wrong_type", path, std::string("a reserved accommodation must be an object, got ") + json_type_name(item));
+      diagnostics.error("wrong_type", path, std::string("a reserved accommodation must be an object, got ") + item.type_name());
       continue;
     }
-    FieldReader r(item, path, diagnostics);
+    FieldReader r(item.fields(), path, diagnostics);
     auto accommodation = r.id("accommodation", Presence::kRequired);
     auto type = r.id_or_zero("accommodation_type");
     auto rate = r.id_or_zero("rate");
@@ -77,9 +75,14 @@ std::string full_name(const Customer& c) {
 
 BookingRecordResult map_booking_record(const json& record, const std::string& path, const UnitTypeIndex& units,
                                        const std::function<bool(int64_t)>& page_has, Diagnostics& diagnostics) {
+  return map_booking_record(booking_view(record), path, units, page_has, diagnostics);
+}
+
+BookingRecordResult map_booking_record(const BookingView& record, const std::string& path, const UnitTypeIndex& units,
+                                       const std::function<bool(int64_t)>& page_has, Diagnostics& diagnostics) {
   BookingRecordResult result;
   const size_t errors_before = diagnostics.error_count();
-  FieldReader r(record, path, diagnostics);
+  FieldReader r(record.fields, path, diagnostics);
   auto id = r.id("id", Presence::kRequired);
   auto status_text = r.text("status");
   auto check_in = r.date("check_in_date", Presence::kRequired);
@@ -95,8 +98,8 @@ BookingRecordResult map_booking_record(const json& record, const std::string& pa
   auto prodid_raw = r.text("ical_prodid");
   Customer customer;
   std::vector<Room> rooms;
-  const bool customer_ok = read_customer(r, customer, diagnostics);
-  const bool rooms_ok = read_rooms(r, rooms, diagnostics);
+  const bool customer_ok = read_customer(r, record.customer, customer, diagnostics);
+  const bool rooms_ok = read_rooms(r, record.rooms, rooms, diagnostics);
   if (status_text && status_text->empty()) diagnostics.error("missing_field", r.path_of("status"), "status is required");
   if (check_in && check_out && *check_out < *check_in) {
     diagnostics.error("invalid_dates", r.path_of("check_out_date"), "check_out_date is before check_in_date");

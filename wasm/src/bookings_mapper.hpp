@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "accommodations_mapper.hpp"
+#include "booking_record_view.hpp"
 #include "diagnostics.hpp"
 #include "json_document.hpp"
 #include "tenant_context.hpp"
@@ -69,6 +70,9 @@ struct BookingRecordResult {
 };
 
 // Maps one record at `path`. page_has(id): whether the page already holds a stored booking with that id.
+// The record is a parsed document's value (map_bookings) or a view of the streaming reader's slots.
+BookingRecordResult map_booking_record(const BookingView& record, const std::string& path, const UnitTypeIndex& units,
+                                       const std::function<bool(int64_t)>& page_has, Diagnostics& diagnostics);
 BookingRecordResult map_booking_record(const json& record, const std::string& path, const UnitTypeIndex& units,
                                        const std::function<bool(int64_t)>& page_has, Diagnostics& diagnostics);
 

@@ -25,9 +25,10 @@ class PageCollector : public BookingPageSink {
   PageCollector(const UnitTypeIndex& units, const std::set<int64_t>& seen, const std::set<int64_t>& retry)
       : units_(units), seen_(seen), retry_(retry) {}
 
-  void record(const json& record, const std::string& path) override {
+  void record(const BookingRecordSlots& record, const std::string& path) override {
+    const BookingView booking = record.view();
     Diagnostics scratch;
-    FieldReader r(record, path, scratch);
+    FieldReader r(booking.fields, path, scratch);
     if (const auto id = r.id("id", Presence::kRequired)) {
       if (seen_.count(*id) && !retry_.count(*id)) {
         ++duplicates_;  // an earlier page of this session held it
@@ -38,7 +39,7 @@ class PageCollector : public BookingPageSink {
       ++without_id_;
     }
     const auto page_has = [this](int64_t id) { return bookings_.count(id) > 0; };
-    BookingRecordResult result = map_booking_record(record, path, units_, page_has, diagnostics_);
+    BookingRecordResult result = map_booking_record(booking, path, units_, page_has, diagnostics_);
     if (!result.id) return;
     const int64_t id = *result.id;
     if (result.replaces_earlier) {

@@ -158,11 +158,12 @@ std::optional<std::string> normalize_utc_timestamp(const std::string& s) {
          two(static_cast<int>(minute_of_day % 60)) + ":" + two(ss) + "Z";
 }
 
-const json* FieldReader::find(const char* key) const {
-  if (!object_.is_object()) return nullptr;
+const json* FieldSource::find(const char* key) const {
+  if (slots_) return slots_->find(key);
+  if (!object_->is_object()) return nullptr;
   // Looked up by string_view: with a const char* key the transparent comparator measures it (strlen)
   // at every node of the map, which showed up in profiles of a /bookings page.
-  const auto& fields = object_.get_ref<const json::object_t&>();
+  const auto& fields = object_->get_ref<const json::object_t&>();
   auto it = fields.find(std::string_view(key));
   if (it == fields.end() || it->second.is_null()) return nullptr;
   return &it->second;

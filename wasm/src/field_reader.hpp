@@ -7,21 +7,36 @@
 #include <string>
 
 #include "diagnostics.hpp"
+#include "field_slots.hpp"
 #include "json_document.hpp"
 
 namespace mphb {
 
 enum class Presence { kRequired, kOptional };
 
+// What a FieldReader reads: a JSON object (a parsed document), or fields the streaming /bookings reader
+// kept in slots. A branch, not a virtual call: the reader looks up some twenty fields per booking.
+class FieldSource {
+ public:
+  FieldSource(const json& object) : object_(&object) {}  // NOLINT: implicit, most callers read a document
+  FieldSource(const FieldSlots& slots) : slots_(&slots) {}  // NOLINT
+  // The field, or nullptr when absent or JSON null (or when the JSON value is not an object).
+  const json* find(const char* key) const;
+
+ private:
+  const json* object_ = nullptr;
+  const FieldSlots* slots_ = nullptr;
+};
+
 class FieldReader {
  public:
-  FieldReader(const json& object, std::string path, Diagnostics& diagnostics)
-      : object_(object), path_(std::move(path)), diagnostics_(diagnostics) {}
+  FieldReader(FieldSource source, std::string path, Diagnostics& diagnostics)
+      : source_(source), path_(std::move(path)), diagnostics_(diagnostics) {}
 
   const std::string& path() const { return path_; }
   std::string path_of(const char* key) const { return path_ + "." + key; }
   // The field, or nullptr when absent or JSON null.
-  const json* find(const char* key) const;
+  const json* find(const char* key) const { return source_.find(key); }
 
   // WordPress ids: positive integers up to 2^53-1, as JSON integers or numeric strings ("42").
   std::optional<int64_t> id(const char* key, Presence presence);
@@ -47,7 +62,7 @@ class FieldReader {
  private:
   void wrong_type(const char* key, const char* expected, const json& value);
 
-  const json& object_;
+  FieldSource source_;
   std::string path_;
   Diagnostics& diagnostics_;
 };

@@ -6,6 +6,7 @@
 // `createNodeFetch` is the client's transport on Node: node:http(s) with the site policy's `lookup` on the
 // sockets (site_url_policy.js createSiteLookup), so the address a name resolves to is checked at the moment
 // the connection is made — the global fetch (undici) offers no lookup hook without the undici package.
+import { ResponseHeaders } from './response_headers.js';
 
 const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|ERR_OSSL_|HOSTNAME_MISMATCH)/;
 
@@ -145,7 +146,7 @@ function innermostMessage(error) {
  * A fetch-shaped GET over node:http / node:https whose sockets resolve names with `lookup` (one keep-alive
  * agent per scheme and per instance: a pooled socket is only ever one this lookup approved). Redirects are
  * not followed; gzip / deflate / br bodies are decoded, as fetch does. Resolves with a Response-like
- * `{status, statusText, ok, url, headers: Headers, body: ReadableStream<Uint8Array>|null}`; rejects with the
+ * `{status, statusText, ok, url, headers: ResponseHeaders, body: ReadableStream<Uint8Array>|null}`; rejects with the
  * socket's error (its `code`: ECONNREFUSED, ENOTFOUND, a TLS code, or a policy refusal's `failureCode`).
  * @param {{lookup?: Function}} [o]
  * @returns {(url: string|URL, init?: {method?: string, headers?: Record<string, string>, signal?: AbortSignal}) => Promise<object>}
@@ -178,14 +179,7 @@ export function createNodeFetch({ lookup } = {}) {
       req.on('error', reject); // after the response, errors reach the body stream
       req.on('response', (res) => {
         const status = res.statusCode;
-        const responseHeaders = new Headers();
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-          try {
-            responseHeaders.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
-          } catch {
-            // a header value fetch would refuse: left out
-          }
-        }
+        const responseHeaders = new ResponseHeaders(res.rawHeaders);
         const nullBody = init.method === 'HEAD' || status === 204 || status === 205 || status === 304;
         let source = res;
         const decoder = nullBody ? null : bodyDecoder(zlib, responseHeaders.get('content-encoding'));

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { createMotoPressClient, MotoPressError } from '../../host/motopress/motopress_client.js';
 import { streamPages } from '../../host/motopress/page_fetcher.js';
 import { queryPairs } from '../../host/motopress/query_string.js';
+import { ResponseHeaders } from '../../host/motopress/response_headers.js';
 import { startSimulator } from '../../host/simulator/simulator_server.js';
 
 const SEED = 7;
@@ -680,12 +681,29 @@ describe('transport policy (SPEC §7)', () => {
   });
 });
 
+test('response headers answer as fetch\'s Headers does: any case, repeated values joined, null when absent', () => {
+  const headers = new ResponseHeaders(['X-WP-Total', '42', 'Link', '<a>; rel="next"', 'link', ' <b>; rel="prev" ', 'Content-Type', 'application/json']);
+  const fetched = new Headers([['X-WP-Total', '42'], ['Link', '<a>; rel="next"'], ['link', ' <b>; rel="prev" '], ['Content-Type', 'application/json']]);
+  for (const name of ['x-wp-total', 'X-WP-TOTAL', 'link', 'content-type', 'retry-after']) expect(headers.get(name)).toBe(fetched.get(name));
+  expect(headers.has('LINK')).toBe(true);
+  expect([...headers]).toEqual([...fetched]);
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // HTTPS with a self-signed certificate: the client runs in a child process started with NODE_EXTRA_CA_CERTS.
 // ---------------------------------------------------------------------------------------------------------
 const CHILD = `
 const { createMotoPressClient } = await import(process.env.MPHB_CLIENT_MODULE);
 const { siteUrl, key, secret, wrongSecret, mode } = JSON.parse(process.env.MPHB_CHILD_INPUT);
+if (mode === 'fresh') {
+  // What a CLI run's first requests load: fetch's implementation (undici) costs ~40 ms to load.
+  const client = createMotoPressClient({ siteUrl, consumerKey: key, consumerSecret: secret, tenant: 'indo' });
+  const page = await client.getPage('bookings', { query: { per_page: 5 } });
+  const pass = await client.getCollection('accommodations');
+  process.stdout.write(JSON.stringify({ total: page.total, totalPages: page.totalPages, units: pass.records.length,
+    undici: process.moduleLoadList.filter((m) => /undici/.test(m)) }));
+  process.exit(0);
+}
 if (mode === 'check') {
   const check = await createMotoPressClient({ siteUrl, consumerKey: key, consumerSecret: secret, tenant: 'indo' }).checkCredentials();
   process.stdout.write(JSON.stringify({ check }));
@@ -756,6 +774,19 @@ describe('over TLS: HTTP Basic (child process with NODE_EXTRA_CA_CERTS)', () => 
     expect(result.units).toBe(h.counts.accommodations);
     expect(result.wrong).toMatchObject({ ok: false, code: 'wrong_secret', wpCode: 'mphb_rest_authentication_error' });
     expect(result.unknown).toMatchObject({ ok: false, code: 'wrong_key' });
+  });
+
+  test('a fresh process reads pages and their headers without loading fetch\'s implementation (undici)', async () => {
+    const h = tls.hotels[0];
+    const result = await runChild({
+      NODE_EXTRA_CA_CERTS: caFile,
+      MPHB_CLIENT_MODULE: CLIENT_MODULE,
+      MPHB_CHILD_INPUT: JSON.stringify({ siteUrl: h.siteUrl, key: h.keys.readWrite.key, secret: h.keys.readWrite.secret, mode: 'fresh' }),
+    });
+    expect(result.total).toBe(h.counts.bookings);
+    expect(result.totalPages).toBe(Math.ceil(h.counts.bookings / 5));
+    expect(result.units).toBe(h.counts.accommodations);
+    expect(result.undici).toEqual([]);
   });
 
   test('without the CA the certificate is refused → tls_error, one attempt', async () => {

@@ -25,8 +25,8 @@
  * @param {number} [o.window] pages fetched ahead of delivery (default 4 × concurrency: a pass keeps
  *   fetching while its consumer is busy with something else, such as the accommodations stage)
  * @param {number} [o.expectedPages] how many pages the caller expects (e.g. the last pass's): pages
- *   2..min(expectedPages, concurrency) are requested together with page 1; past the real end they answer []
- *   and are dropped
+ *   2..concurrency are requested together with page 1, and the next expected ones as they answer, until page
+ *   1 answers with the real count; past the real end they answer [] and are dropped
  * @returns {Promise<{total: number|null, totalPages: number|null, totalAtEnd: number|null, pages: number,
  *   unique: number|null, duplicates: number|null, withoutId: number|null, counted: boolean, consistent: boolean,
  *   warnings: Array<{code: string, message: string}>}>} counted false: pages came unparsed (records null),
@@ -72,20 +72,32 @@ export async function streamPages({ fetchPage, perPage, concurrency, onPage, sig
   }
 
   // Pages requested before page 1 answered (by page number); a rejection is observed only if the page is used.
+  // While page 1 is out, each early page that answers hands its slot to the next expected page, so no slot
+  // waits for page 1 (the slowest answer of a round, often) — at most `concurrency` requests, page 1 included.
   const early = new Map();
-  for (let page = 2; page <= Math.min(Math.floor(expectedPages ?? 1), concurrency); page += 1) {
+  const lastEarly = Math.min(Math.floor(expectedPages ?? 1), ahead);
+  let nextEarly = 2;
+  let firstAnswered = false;
+  const requestEarly = () => {
+    if (firstAnswered || nextEarly > lastEarly) return;
+    const page = nextEarly;
+    nextEarly += 1;
     const pending = fetchPage(page, linked);
     pending.catch(() => {});
     early.set(page, pending);
-  }
+    pending.then(requestEarly, () => {});
+  };
+  for (let slot = 1; slot < concurrency; slot += 1) requestEarly();
   let first;
   try {
     first = await fetchPage(1, linked);
   } catch (error) {
+    firstAnswered = true;
     controller.abort(error);
     await Promise.allSettled(early.values());
     throw error;
   }
+  firstAnswered = true;
   const plan = { total: first.total, totalPages: first.totalPages };
   totalAtEnd = first.total;
   let pages;

@@ -10,10 +10,10 @@ import { createPageWriteQueue } from './page_write_queue.js';
 import { bookingsPageStatements, markBookingsGone, writeAccommodationsPlan, writeResolvedUnits } from './plan_writer.js';
 import { plannerStatistics } from './planner_statistics.js';
 import { loadKnownUnits, loadStoredAccommodations, loadStoredBookingHashes } from './stored_state.js';
-import { loadSyncCursor, saveSyncCursorStatement } from './sync_cursor_store.js';
+import { saveSyncCursorStatement, syncCursorFromRow } from './sync_cursor_store.js';
 import { SyncError } from './sync_errors.js';
 import {
-  LEASE_RENEW_MS, acquireTenantLock, holdsTenantLock, holdsTenantLockStatement, releaseTenantLock, releaseTenantLockStatement, renewTenantLock,
+  LEASE_RENEW_MS, endTenantRun, holdsTenantLock, holdsTenantLockStatement, releaseTenantLock, renewTenantLock, startTenantRun,
 } from './tenant_lock.js';
 
 // A full pass every N-th run catches bookings deleted for good (an incremental pass never sees them).
@@ -104,9 +104,11 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
   };
 
   let acquired;
+  let cursorRow;
   try {
-    // The run is recorded in the same statement (one round trip before the first request).
-    acquired = await acquireTenantLock(db, tenantId, runId, { run: { kind, startedAt: now } });
+    // The run is recorded, and the tenant's cursor read, in the same statement (one round trip before the
+    // first request).
+    ({ acquired, cursorRow } = await startTenantRun(db, tenantId, runId, { run: { kind, startedAt: now } }));
   } catch (error) {
     const failure = new SyncError('database_error', `tenant ${tenant.slug}: could not take the tenant's lock: ${error.message}`, { cause: error.code });
     emit({ type: 'error', stage: 'sync', message: failure.message, code: failure.code });
@@ -116,7 +118,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     throw new SyncError('already_running', `tenant ${tenant.slug}: a sync is already running; try again when it has finished`);
   }
   let session = null;
-  let cursorStatement = null; // the settled cursor, stored with the run's end
+  let endCursor = null; // the settled cursor, stored with the run's end
   let released = false; // the lease was released with the run's end
   // The lease is renewed on a timer for the whole run (long stages included); a lost lease stops the
   // run at its next step.
@@ -222,7 +224,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       }
     };
     const decidePass = async () => {
-      const { cursor, lastTotalPages } = await loadSyncCursor(db, tenantId);
+      const { cursor, lastTotalPages } = syncCursorFromRow(cursorRow);
       const passInput = { tenant_id: tenantId, requested: requestedPass, now, cursor, full_every: FULL_PASS_EVERY, overlap_seconds: OVERLAP_SECONDS };
       // The probe of the site's filters: one page of a query no booking can match. 403: the key may not filter.
       const askProbe = async (query) => {
@@ -395,13 +397,13 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       const settled = core.settleSyncPass({ tenant_id: tenantId, pass: decision.pass, started_at: pass.serverDate ?? now, complete, cursor,
         filters: decision.filters, ...(probeAnswer ? { probe: await probeAnswer } : {}) });
       warn(settled.warnings, 'reconcile');
-      cursorStatement = settled.cursor
-        ? saveSyncCursorStatement(tenantId, settled.cursor, decision.pass === 'full' && complete ? pass.totalPages : null) : null;
+      endCursor = settled.cursor ? { cursor: settled.cursor, lastTotalPages: decision.pass === 'full' && complete ? pass.totalPages : null } : null;
       if (pageErrors.length > 0) {
-        if (cursorStatement) {
+        if (endCursor) {
+          const store = saveSyncCursorStatement(tenantId, endCursor.cursor, endCursor.lastTotalPages);
           await db.transaction(async (tx) => {
             await fence(tx, 'before storing the cursor');
-            await tx.query(cursorStatement.text, cursorStatement.params);
+            await tx.query(store.text, store.params);
           });
         }
         const first = pageErrors[0];
@@ -412,22 +414,11 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
 
     stopIfLockLost('done', 'before recording the run');
     stats.total_ms = Math.round(performance.now() - runStarted);
-    // The run ends in one transaction whose statements go together (one round trip): the lease checked
-    // (fencing: a run that lost its lock writes none of this), the cursor, the run, the tenant's last sync,
-    // the lease released. A transient fault (connection lost) sends it again, as for a page.
-    await withTransientRetry(() => db.transaction(async (tx) => {
-      const [held] = await tx.pipeline([
-        holdsTenantLockStatement(tenantId, runId),
-        ...(cursorStatement ? [cursorStatement] : []),
-        { text: `update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $2::text::jsonb, warnings = $3::text::jsonb,
-            stats = $4::text::jsonb where id = $1 and status = 'running'`,
-        params: [runId, JSON.stringify(counts), JSON.stringify(warnings.slice(0, 200)), JSON.stringify(stats)] },
-        { text: `update public.integration_configs set last_sync_at = now() where tenant_id = $1 and integration_type = 'motopress'`, params: [tenantId] },
-        releaseTenantLockStatement(tenantId, runId),
-      ]);
-      if (held.length === 0) lockLost = true;
-      stopIfLockLost('done', 'before recording the run');
-    }, { pipelined: true }));
+    // The run ends in one statement (tenant_lock.js endTenantRun), fenced by the lease it releases. A
+    // transient fault (connection lost) sends it again, as for a page.
+    const held = await withTransientRetry(() => endTenantRun(db, tenantId, runId, { cursor: endCursor, counts, warnings: warnings.slice(0, 200), stats }));
+    if (!held) lockLost = true;
+    stopIfLockLost('done', 'before recording the run');
     released = true;
     emit({ type: 'complete', stage: 'done', current: 1, total: 1, message: `${kind} of ${tenant.slug} finished`, counts });
     return { runId, status: 'succeeded', counts, warnings, stats };

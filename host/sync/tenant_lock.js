@@ -6,6 +6,8 @@
 // process that has ended but could not delete its row. docs/operations.md.
 import { hostname } from 'node:os';
 
+import { syncCursorParams, syncCursorUpsertSql } from './sync_cursor_store.js';
+
 export const LEASE_SECONDS = 30;
 export const LEASE_RENEW_MS = 10_000;
 
@@ -52,14 +54,19 @@ const LEASE_SQL = `insert into public.sync_locks (tenant_id, run_id, acquired_at
 
 // The lease and the run's start in one statement (one round trip): holding the lock, any other run of the
 // tenant still 'running' belongs to a process that died, so it is closed as interrupted; this run is
-// recorded as running. Both only when the lease is this run's.
+// recorded as running. Both only when the lease is this run's. It also returns the tenant's incremental
+// cursor (public.sync_cursors), which a Sync All needs before its first bookings request: read here, it
+// costs no round trip and no second connection (opening one took ~40 ms of a fresh process's start). It
+// is the cursor as of the statement's start: a run ending at that moment may have stored a newer one, and
+// the older one is safe — it only widens the next incremental pass.
 const LEASE_AND_RUN_SQL = `with lease as (${LEASE_SQL}),
   closed as (update public.sync_runs set status = 'interrupted', finished_at = now(), error_code = 'interrupted',
       error_message = 'the process running this sync stopped before it finished; the next run completed the work'
     where tenant_id = $1 and status = 'running' and exists (select 1 from lease where run_id = $2)),
   started as (insert into public.sync_runs (id, tenant_id, kind, status, started_at)
     select $2, $1, $6, 'running', $7 where exists (select 1 from lease where run_id = $2))
-  select run_id from lease`;
+  select lease.run_id, c.modified_after, c.incremental_runs, c.filters, c.last_total_pages
+    from lease left join public.sync_cursors c on c.tenant_id = $1`;
 
 /**
  * Takes the tenant's lock for a run. With `run`, the same statement also records the run in
@@ -70,15 +77,54 @@ const LEASE_AND_RUN_SQL = `with lease as (${LEASE_SQL}),
  *   (tests inject holder and isAlive)
  * @returns {Promise<boolean>} true when this run now holds the tenant's lock
  */
-export async function acquireTenantLock(db, tenantId, runId, { run, leaseSeconds = LEASE_SECONDS, holder = currentHolder(), isAlive = processAlive } = {}) {
+export async function acquireTenantLock(db, tenantId, runId, options = {}) {
+  return (await startTenantRun(db, tenantId, runId, options)).acquired;
+}
+
+/**
+ * acquireTenantLock, answering also, when `run` is given and the lock was taken, the tenant's sync cursor
+ * row as the run starts ({modified_after, incremental_runs, filters, last_total_pages}, or null).
+ * @returns {Promise<{acquired: boolean, cursorRow: object|null}>}
+ */
+export async function startTenantRun(db, tenantId, runId, { run, leaseSeconds = LEASE_SECONDS, holder = currentHolder(), isAlive = processAlive } = {}) {
   const params = [tenantId, runId, leaseSeconds, holder.host, holder.pid];
   const attempt = async () => {
     const rows = run ? await db.query(LEASE_AND_RUN_SQL, [...params, run.kind, run.startedAt]) : await db.query(LEASE_SQL, params);
-    return rows.length === 1 && rows[0].run_id === runId;
+    return rows.length === 1 && rows[0].run_id === runId ? rows[0] : null;
   };
-  const acquired = (await attempt()) || ((await releaseDeadHolder(db, tenantId, { holder, isAlive })) && (await attempt()));
-  if (acquired) heldHere.add(runId);
-  return acquired;
+  const row = (await attempt()) ?? ((await releaseDeadHolder(db, tenantId, { holder, isAlive })) ? await attempt() : null);
+  if (!row) return { acquired: false, cursorRow: null };
+  heldHere.add(runId);
+  return { acquired: true, cursorRow: run && row.incremental_runs !== null ? row : null };
+}
+
+// A run's successful end in one statement, its own transaction (one statement: postgres.js sends each
+// parameterized statement it has not prepared on that connection in two round trips, one after the other,
+// so five statements in a transaction cost ~13 round trips; this costs two). Releasing the lease is the
+// fence: the lease row is deleted only if it is still this run's, and everything else is written only if
+// it was — a run whose lease another run took writes none of it. $1–$5: the cursor
+// (sync_cursor_store.js), stored when $10.
+const RUN_END_SQL = `with released as (delete from public.sync_locks where tenant_id = $1 and run_id = $6 returning run_id),
+  cursor as (${syncCursorUpsertSql('select $1::uuid, $2::text, $3::integer, $4::text, $5::integer, now() where $10::boolean and exists (select 1 from released)')}),
+  run as (update public.sync_runs set status = 'succeeded', finished_at = now(), counts = $7::text::jsonb, warnings = $8::text::jsonb,
+      stats = $9::text::jsonb where id = $6 and status = 'running' and exists (select 1 from released)),
+  config as (update public.integration_configs set last_sync_at = now()
+    where tenant_id = $1 and integration_type = 'motopress' and exists (select 1 from released))
+  select count(*)::int as held from released`;
+
+/**
+ * Ends a run that succeeded: stores `cursor` ({cursor, lastTotalPages}, or null: leave the stored one),
+ * records the run as succeeded with its counts, warnings and stats, sets the tenant's last_sync_at, and
+ * releases the lease — all only if the lease is still this run's.
+ * @returns {Promise<boolean>} false when the lease was no longer this run's (nothing was written)
+ */
+export async function endTenantRun(db, tenantId, runId, { cursor = null, counts, warnings, stats }) {
+  heldHere.delete(runId);
+  const [row] = await db.query(RUN_END_SQL, [
+    ...syncCursorParams(tenantId, cursor?.cursor, cursor?.lastTotalPages ?? null),
+    runId, JSON.stringify(counts), JSON.stringify(warnings), JSON.stringify(stats), cursor !== null,
+  ], { prepared: true });
+  return row.held === 1;
 }
 
 /** Extends the lease of a running run; false when the lease was lost (expired and taken). */
@@ -104,17 +150,8 @@ export function holdsTenantLockStatement(tenantId, runId) {
 }
 
 export async function releaseTenantLock(db, tenantId, runId) {
-  const release = releaseTenantLockStatement(tenantId, runId);
-  await db.query(release.text, release.params);
-}
-
-/**
- * The release as a statement, to end a run's last transaction. From this call on this process no longer
- * holds the lock, whether or not the statement commits: a lease row it leaves behind holds nothing here.
- */
-export function releaseTenantLockStatement(tenantId, runId) {
-  heldHere.delete(runId);
-  return { text: 'delete from public.sync_locks where tenant_id = $1 and run_id = $2', params: [tenantId, runId] };
+  heldHere.delete(runId); // even if the row cannot be deleted now, this process no longer holds it
+  await db.query('delete from public.sync_locks where tenant_id = $1 and run_id = $2', [tenantId, runId]);
 }
 
 /** The live run holding the tenant's lock, if any (for "already running" answers); a dead holder of this host holds nothing. */

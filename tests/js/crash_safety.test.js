@@ -12,7 +12,7 @@ import { jest } from '@jest/globals';
 
 import { openDatabase } from '../../host/db/database.js';
 import { startSimulator } from '../../host/simulator/simulator_server.js';
-import { acquireTenantLock, currentLockHolder, releaseTenantLock } from '../../host/sync/tenant_lock.js';
+import { acquireTenantLock, currentLockHolder, releaseTenantLock, startTenantRun } from '../../host/sync/tenant_lock.js';
 import { createCipher } from '../../host/tenants/credential_cipher.js';
 import { addTenant } from '../../host/tenants/tenant_store.js';
 import { closeTemplates, databaseKinds, openTestDatabase } from './support/test_databases.js';
@@ -152,5 +152,18 @@ describe.each(databaseKinds())('the lease on %s', (kind) => {
     expect(await currentLockHolder(db, tenantId, { holder: here })).toMatchObject({ run_id: run(6) });
     await releaseTenantLock(db, tenantId, run(6));
     expect(await currentLockHolder(db, tenantId, { holder: here })).toBeNull();
+  });
+
+  test('a run starts with the tenant\'s sync cursor read in the same statement; a refused one gets none', async () => {
+    const start = { run: { kind: 'sync-all', startedAt: '2026-12-01T11:00:00Z' }, holder: { host: 'this-host', pid: 100 }, isAlive: () => true };
+    expect(await startTenantRun(db, tenantId, run(7), start)).toEqual({ acquired: true, cursorRow: null });
+    await releaseTenantLock(db, tenantId, run(7));
+    await db.query(`insert into public.sync_cursors (tenant_id, modified_after, incremental_runs, filters, last_total_pages)
+      values ($1, '2026-12-01 10:59:00', 3, 'working', 42)`, [tenantId]);
+    const started = await startTenantRun(db, tenantId, run(8), start);
+    expect(started.acquired).toBe(true);
+    expect(started.cursorRow).toMatchObject({ modified_after: '2026-12-01 10:59:00', incremental_runs: 3, filters: 'working', last_total_pages: 42 });
+    expect(await startTenantRun(db, tenantId, run(9), start)).toEqual({ acquired: false, cursorRow: null });
+    await releaseTenantLock(db, tenantId, run(8));
   });
 });

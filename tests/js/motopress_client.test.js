@@ -195,6 +195,39 @@ describe('concurrency and streaming', () => {
     expect(log.filter((l) => l.startsWith('planned'))).toEqual(['planned 1', 'planned 2', 'planned 3', 'planned 4', 'planned 5', 'planned 6']);
   });
 
+  test('with the expected page count, no slot waits for page 1: answered pages hand theirs to the next pages', async () => {
+    // Page 1 answers last (released by hand); pages 2.. answer at once. Concurrency 3: never more than 3 out.
+    let releaseFirst;
+    const firstHeld = new Promise((resolve) => { releaseFirst = resolve; });
+    let out = 0;
+    let most = 0;
+    const sent = [];
+    const fetchPage = async (page) => {
+      out += 1;
+      most = Math.max(most, out);
+      sent.push(page);
+      try {
+        if (page === 1) await firstHeld;
+        else for (let i = 0; i < 3; i++) await null;
+        return { bytes: new Uint8Array(0), records: null, total: 100, totalPages: 10 };
+      } finally {
+        out -= 1;
+      }
+    };
+    const planned = [];
+    const pass = streamPages({ fetchPage, perPage: 10, concurrency: 3, expectedPages: 10, onPage: ({ page }) => { planned.push(page); } });
+    await new Promise((r) => setImmediate(r));
+    // Before page 1 answered: pages 2.. kept going out, two at a time next to page 1, up to the look-ahead.
+    expect(sent.length).toBe(10);
+    expect(most).toBe(3);
+    expect(planned).toEqual([]);
+    releaseFirst();
+    await pass;
+    expect(planned).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect([...sent].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]); // none asked twice
+    expect(most).toBe(3);
+  });
+
   /** Max requests in flight seen through onRequest. */
   function inFlightCounter() {
     let now = 0;

@@ -415,8 +415,16 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     stopIfLockLost('done', 'before recording the run');
     stats.total_ms = Math.round(performance.now() - runStarted);
     // The run ends in one statement (tenant_lock.js endTenantRun), fenced by the lease it releases. A
-    // transient fault (connection lost) sends it again, as for a page.
-    const held = await withTransientRetry(() => endTenantRun(db, tenantId, runId, { cursor: endCursor, counts, warnings: warnings.slice(0, 200), stats }));
+    // transient fault (connection lost) sends it again, as for a page; when the connection was lost after
+    // the first one committed, the lease is gone because this run released it, and its row says so.
+    let endAttempts = 0;
+    const held = await withTransientRetry(async () => {
+      endAttempts += 1;
+      if (await endTenantRun(db, tenantId, runId, { cursor: endCursor, counts, warnings: warnings.slice(0, 200), stats })) return true;
+      if (endAttempts === 1) return false;
+      const [run] = await db.query('select status from public.sync_runs where id = $1', [runId]);
+      return run?.status === 'succeeded';
+    });
     if (!held) lockLost = true;
     stopIfLockLost('done', 'before recording the run');
     released = true;

@@ -27,6 +27,7 @@ describe.each(databaseKinds())('pipelined page writes on %s', (kind) => {
     await h.addTenant('big', { slug: 'usurped' });
     await h.addTenant('big', { slug: 'drift' });
     await h.addTenant('big', { slug: 'ended' });
+    await h.addTenant('big', { slug: 'unacknowledged' });
   });
   afterAll(() => h?.close());
 
@@ -154,6 +155,28 @@ describe.each(databaseKinds())('pipelined page writes on %s', (kind) => {
     expect(next.status).toBe('succeeded');
     const [config] = await h.db.query("select last_sync_at from public.integration_configs where tenant_id = $1 and integration_type = 'motopress'", [tenantId]);
     expect(config.last_sync_at).not.toBeNull();
+  });
+  test('a run whose end committed but whose answer was lost (connection reset) is sent again and still succeeds', async () => {
+    const tenantId = h.tenant('unacknowledged').tenant_id;
+    let lost = 0;
+    const db = {
+      ...h.db,
+      query: async (text, params, options) => {
+        const rows = await h.db.query(text, params, options);
+        if (lost === 0 && text.includes("set status = 'succeeded'")) {
+          lost += 1;
+          throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }); // after the commit
+        }
+        return rows;
+      },
+    };
+    const result = await runSync({ db, core: h.core, tenant: { tenant_id: tenantId, slug: 'unacknowledged' }, client: h.client('unacknowledged'), pass: 'full' });
+    expect(lost).toBe(1);
+    expect(result.status).toBe('succeeded');
+    const [run] = await h.db.query('select status from public.sync_runs where id = $1', [result.runId]);
+    expect(run.status).toBe('succeeded');
+    expect(await h.db.query('select 1 from public.sync_locks where tenant_id = $1', [tenantId])).toEqual([]);
+    expect(await h.db.query('select 1 from public.sync_cursors where tenant_id = $1', [tenantId])).toHaveLength(1);
   });
   test('bookings moving between pages during the pass (one created while pages are read): page_drift, the cursor stays', async () => {
     const tenantId = h.tenant('drift').tenant_id;

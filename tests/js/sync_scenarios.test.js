@@ -540,7 +540,7 @@ describe.each(databaseKinds())('sync-all scenarios on %s', (kind) => {
         expect(outcome.code).toBe('lock_lost');
         // A stage name, as SSE error events carry it. Nothing changed upstream since the last run, so no page
         // had anything to write (such a page opens no transaction): the run stops at its first write, its
-        // end (the cursor and the run row, one transaction led by the fence), stage "done".
+        // end (the cursor and the run row, one statement fenced by the lease it releases), stage "done".
         expect(outcome.details.stage).toBe('done');
         const [run] = await h.db.query('select status, error_code from public.sync_runs where tenant_id = $1 order by started_at desc limit 1', [tenantId]);
         expect(run).toEqual({ status: 'failed', error_code: 'lock_lost' });

@@ -107,13 +107,15 @@ export class MphbCore {
    * @param {string} input.tenantId  @param {string} input.now
    * @param {Record<string, number>} input.knownUnits stored units: MotoPress accommodation id → type id
    * @param {number[]} input.knownTypes stored type ids
-   * @param {Record<string, {hash: string, kind: 'reservation'|'block', is_active: boolean}>|string} input.stored
-   *   stored bookings by MotoPress id (is_active false once marked gone), or that object as JSON text
+   * @param {Record<string, {hash: string, kind: 'reservation'|'block', is_active: boolean}>|string|null} input.stored
+   *   stored bookings by MotoPress id (is_active false once marked gone), or that object as JSON text: the
+   *   session plans pages with planPage. null: stored rows come per page — readPage, then planReadPage with
+   *   the rows of the ids it names (memory flat at any tenant size)
    * @returns {BookingsSyncSession}
    */
   bookingsSync({ tenantId, now, knownUnits, knownTypes, stored }) {
     const session = new this.module.BookingsSync(tenantId, now, JSON.stringify(knownUnits ?? {}), JSON.stringify(knownTypes ?? []),
-      typeof stored === 'string' ? stored : JSON.stringify(stored ?? {}));
+      typeof stored === 'string' ? stored : JSON.stringify(stored === undefined ? {} : stored));
     return new BookingsSyncSession(this, session);
   }
 
@@ -303,6 +305,33 @@ export class BookingsSyncSession {
   }
 
   /**
+   * Per-page sessions (stored: null): reads one page of /bookings (JSON text or bytes) once and holds it.
+   * @returns {{page: number|null, ids: number[], unknown_units: object[], errors: object[]}} page: the held
+   *   page's number for planReadPage; ids: the bookings whose stored rows it needs. When unknown_units is
+   *   not empty nothing is held: fetch and write those units (resolveUnits), then read the same page again.
+   *   errors: a call in the wrong mode (wrong_call) or bad session input
+   */
+  readPage(bytes) {
+    return this.#callBytes((input) => this.session.readPage(input.ptr, input.len), bytes);
+  }
+
+  /**
+   * Plans a held page against the stored rows of its ids.
+   * @param {number} page readPage's page number
+   * @param {string|object} stored `{"<booking id>": {hash, kind, is_active}}` for (some of) the page's ids,
+   *   as JSON text or an object; an id without a row is new
+   * @returns the plan planPage returns (wrong_call when the page is not held)
+   */
+  planReadPage(page, stored) {
+    const input = this.core.writeInput(stored ?? '{}');
+    try {
+      return readPagePlan(this.core.decodeText(this.session.planReadPage(page, input.ptr, input.len)));
+    } finally {
+      if (input.ptr) this.core.module._free(input.ptr);
+    }
+  }
+
+  /**
    * @param {Array<{id: number, status: number, body?: object}>} results GET /accommodations/{id} outcomes
    * @returns {{accommodation_types, accommodation_units, counts: {units_created, types_created, placeholders}, warnings, errors}}
    *   rows to write first, and how many of each that creates
@@ -311,9 +340,25 @@ export class BookingsSyncSession {
     return JSON.parse(this.session.resolveUnits(JSON.stringify(results)));
   }
 
-  /** @param {number} total X-WP-Total of the pass  @returns {{complete, seen, total, confirm: number[]}} */
-  reconcile(total) {
-    return JSON.parse(this.session.reconcile(total));
+  /**
+   * @param {number} total X-WP-Total of the pass
+   * @param {string|number[]} [active] per-page sessions: the ids of the tenant's stored bookings not marked
+   *   gone (JSON text or an array); ignored when the session holds the whole stored state
+   * @returns {{complete, seen, total, confirm: number[], errors: object[]}} confirm: the ids to GET before
+   *   marking them gone; empty unless complete
+   */
+  reconcile(total, active) {
+    return this.#callBytes((input) => this.session.reconcile(total, input.ptr, input.len), active ?? '');
+  }
+
+  // Bytes in, one buffer out: the answer is decoded before the next call reuses the core's buffer.
+  #callBytes(call, value) {
+    const input = this.core.writeInput(value);
+    try {
+      return JSON.parse(this.core.decodeText(call(input)));
+    } finally {
+      if (input.ptr) this.core.module._free(input.ptr);
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ import { pagesAsJson } from '../motopress/pages_json.js';
 import { createPageWriteQueue } from './page_write_queue.js';
 import { bookingsPageStatements, markBookingsGone, writeAccommodationsPlan, writeResolvedUnits } from './plan_writer.js';
 import { plannerStatistics } from './planner_statistics.js';
-import { loadKnownUnits, loadStoredAccommodations, loadStoredBookingHashes } from './stored_state.js';
+import { loadActiveBookingIds, loadKnownUnits, loadStoredAccommodations, loadStoredBookingsFor } from './stored_state.js';
 import { saveSyncCursorStatement, syncCursorFromRow } from './sync_cursor_store.js';
 import { SyncError } from './sync_errors.js';
 import {
@@ -170,10 +170,12 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     };
     const onBookingsPage = async ({ page, bytes, totalPages }, passKind) => {
       stopIfAsked('reservations', `before page ${page}`);
-      let plan = session.planPage(bytes);
-      if (plan.unknown_units.length > 0) {
+      // The page is read once and held by the core; only its bookings' stored rows are read (memory flat
+      // at any tenant size).
+      let read = session.readPage(bytes);
+      if (read.unknown_units.length > 0) {
         // Rooms first: fetch each unknown unit individually; placeholders only when MotoPress no longer has it.
-        const results = await Promise.all(plan.unknown_units.map(async (u) => {
+        const results = await Promise.all(read.unknown_units.map(async (u) => {
           const r = await client.getOne('accommodations', u.mphb_accommodation_id);
           counts.requests += 1;
           return { id: u.mphb_accommodation_id, status: r.status, body: r.body };
@@ -191,21 +193,31 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
         counts.types_created += resolved.counts.types_created;
         counts.placeholders += resolved.counts.placeholders;
         warn(resolved.warnings, 'reservations');
-        plan = session.planPage(bytes);
-        if (plan.unknown_units.length > 0) throw new SyncError('unresolved_units', `tenant ${tenant.slug}: units still unknown after fetching them`);
+        read = session.readPage(bytes);
+        if (read.unknown_units.length > 0) throw new SyncError('unresolved_units', `tenant ${tenant.slug}: units still unknown after fetching them`);
       }
-      const statements = bookingsPageStatements(tenantId, plan);
-      // A page is one transaction, led by the fence; a transient fault (connection lost,
-      // serialization) is retried whole.
-      const write = statements.length === 0 ? () => null : () => withTransientRetry(() => db.transaction(async (tx) => {
-        stopIfLockLost('reservations', `before writing page ${page}`);
-        const [held] = await tx.pipeline([holdsTenantLockStatement(tenantId, runId), ...statements]);
-        if (held.length === 0) lockLost = true;
-        stopIfLockLost('reservations', `before committing page ${page}`);
-      }, { pipelined: true }), {
-        onRetry: (error) => warn([{ code: 'database_retry', path: `page ${page}`, message: `page ${page} written again after ${error.code}: ${error.message}`, tenant_id: tenantId }], 'reservations'),
-      }).then(() => statistics.added(plan.counts.created));
-      await writes.add(write, () => recordPage(page, totalPages, plan, bytes, passKind));
+      if (read.errors.length > 0) throw new SyncError('invalid_state', `tenant ${tenant.slug}: ${read.errors[0].code} at ${read.errors[0].path}: ${read.errors[0].message}`, { stage: 'reservations' });
+      // Looked up, planned and written while later pages are fetched and read: a page's stored rows do not
+      // depend on an earlier page's write (an id on two pages is planned once, from the first).
+      const lookUpAndWrite = async () => {
+        const stored = await withTransientRetry(() => loadStoredBookingsFor(db, tenantId, read.ids));
+        const plan = session.planReadPage(read.page, stored);
+        const statements = bookingsPageStatements(tenantId, plan);
+        if (statements.length === 0) return plan;
+        // A page is one transaction, led by the fence; a transient fault (connection lost,
+        // serialization) is retried whole.
+        await withTransientRetry(() => db.transaction(async (tx) => {
+          stopIfLockLost('reservations', `before writing page ${page}`);
+          const [held] = await tx.pipeline([holdsTenantLockStatement(tenantId, runId), ...statements]);
+          if (held.length === 0) lockLost = true;
+          stopIfLockLost('reservations', `before committing page ${page}`);
+        }, { pipelined: true }), {
+          onRetry: (error) => warn([{ code: 'database_retry', path: `page ${page}`, message: `page ${page} written again after ${error.code}: ${error.message}`, tenant_id: tenantId }], 'reservations'),
+        });
+        statistics.added(plan.counts.created);
+        return plan;
+      };
+      await writes.add(lookUpAndWrite, (plan) => recordPage(page, totalPages, plan, bytes, passKind));
     };
     // Stage 2's pass, begun now: the cursor, the core's decision (a probe of the site's filters the first
     // time), then the pages. Its requests are counted in stage 2.
@@ -272,10 +284,11 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     const probeSignal = signal ? AbortSignal.any([signal, prefetch.signal]) : prefetch.signal;
     const reservations = kind === 'sync-all' ? bookingsPass() : null;
     reservations?.catch(() => {});
-    // The stored bookings are read while stage 1 runs: stage 1 writes no booking, and the lock keeps
-    // every other writer of this tenant out.
-    const storedHashes = kind === 'sync-all' ? loadStoredBookingHashes(db, tenantId) : null;
-    storedHashes?.catch(() => {});
+    // The ids of the stored bookings not marked gone, read once the pass is known to be full (reconcile
+    // checks them against the pass), while pages are fetched: bookings written during the pass are seen
+    // by it, and the lock keeps every other writer of this tenant out.
+    const activeIds = decisionMade.then((decision) => (decision.pass === 'full' ? loadActiveBookingIds(db, tenantId) : '[]'));
+    activeIds.catch(() => {});
     const storedAccommodations = loadStoredAccommodations(db, tenantId);
     storedAccommodations.catch(() => {});
 
@@ -311,7 +324,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     } catch (error) {
       ready.reject(error);
       prefetch.abort('the accommodations stage failed');
-      await Promise.all([reservations?.catch(() => {}), storedHashes?.catch(() => {}), storedAccommodations.catch(() => {})]);
+      await Promise.all([reservations?.catch(() => {}), storedAccommodations.catch(() => {})]);
       throw error;
     }
 
@@ -322,8 +335,8 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       counts.requests += probeCounts.requests;
       counts.bytes += probeCounts.bytes;
       try {
-        const [known, stored] = await Promise.all([loadKnownUnits(db, tenantId), storedHashes, statistics.start()]);
-        session = core.bookingsSync({ tenantId, now, ...known, stored });
+        const [known] = await Promise.all([loadKnownUnits(db, tenantId), statistics.start()]);
+        session = core.bookingsSync({ tenantId, now, ...known, stored: null });
       } catch (error) {
         ready.reject(error);
         prefetch.abort('the reservations stage could not start');
@@ -350,7 +363,9 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       // Stage 3: reconcile, only after a complete, error-free full pass.
       stopIfAsked('reconcile', 'before reconcile');
       startStage('reconcile');
-      const reconcile = session.reconcile(pass.total);
+      // An incremental pass marks nothing gone: no stored ids are checked against it.
+      const reconcile = session.reconcile(pass.total, await activeIds);
+      if (reconcile.errors.length > 0) throw new SyncError('invalid_state', `tenant ${tenant.slug}: ${reconcile.errors[0].code} at ${reconcile.errors[0].path}: ${reconcile.errors[0].message}`, { stage: 'reconcile' });
       // The pass is whole when its totals held (the client checked X-WP-Total at both ends) and the core saw
       // as many distinct bookings as the site counted, none twice (items move between pages when bookings
       // are created during a pass, FIELD-NOTES).

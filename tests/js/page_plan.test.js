@@ -3,25 +3,13 @@
 // keys, and whatever the page holds (reservations, blocks, unknown units, errors).
 import { loadCore } from '../../js/core.js';
 import { readPagePlan } from '../../js/page_plan.js';
-import { generateHotel } from '../../host/simulator/profiles/index.js';
-import { HotelSite } from '../../host/simulator/hotel_site.js';
+import { hotelPages } from './support/hotel_pages.js';
 
 const TENANT = '6f1c2b7e-3f7c-4d8e-9a51-2b7d6c1e0a11';
 const NOW = '2026-11-28T10:00:00Z';
-const API = 'https://hotel.example/wp-json/mphb/v1';
 
 let core;
 beforeAll(async () => { core = await loadCore(); });
-
-function hotelPages(profile, seed, perPage = 50) {
-  const hotel = generateHotel(profile, seed);
-  const knownUnits = Object.fromEntries(hotel.units.map((u) => [String(u.record.id), u.record.accommodation_type_id]));
-  const knownTypes = hotel.types.map((t) => t.record.id);
-  const records = hotel.bookings.map((b) => HotelSite.prototype.serve.call(null, 'bookings', b, API));
-  const pages = [];
-  for (let i = 0; i < records.length; i += perPage) pages.push(records.slice(i, i + perPage));
-  return { knownUnits, knownTypes, pages };
-}
 
 // The core's plan text itself, as the embind session returns it.
 function planText(session, bytes) {

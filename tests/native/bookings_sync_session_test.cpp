@@ -545,6 +545,149 @@ TEST(BookingsSyncSession, BookingSeenOnTwoPagesCountsOnce) {
   EXPECT_EQ(result["complete"], false);
 }
 
+// ---- stored rows per page ------------------------------------------------------------------------
+
+std::unique_ptr<mphb::BookingsSyncSession> make_per_page_session(const std::string& known_units = kKnownUnits,
+                                                                 const std::string& known_types = kKnownTypes) {
+  return std::make_unique<mphb::BookingsSyncSession>(kTenant, kNow, known_units, known_types, "null");
+}
+
+// The stored rows of `ids` only, as the host reads them per page, plus one row of an id not on the page.
+std::string stored_rows_of(const json& stored, const json& ids) {
+  json rows = {{"999999", {{"hash", "other"}, {"kind", "reservation"}, {"is_active", true}}}};
+  for (const auto& id : ids) {
+    const std::string key = std::to_string(id.get<int64_t>());
+    if (stored.contains(key)) rows[key] = stored[key];
+  }
+  return rows.dump();
+}
+
+TEST(BookingsSyncSession, PerPageRowsPlanEveryPageByteForByteAsTheWholeStoredState) {
+  // Stored states that exercise every decision: new, unchanged, changed, kind switched both ways, gone
+  // and returned; pages with a booking on two pages and a broken booking.
+  auto warm = make_session();
+  json seeded = plan_page(*warm, mixed_page());
+  json stored = stored_from(seeded);
+  stored["101"]["hash"] = "changed upstream";
+  stored["201"]["kind"] = "block";
+  stored["301"]["kind"] = "reservation";
+  stored["105"] = {{"hash", "h"}, {"kind", "reservation"}, {"is_active", false}};
+  const std::vector<json> pages = {mixed_page(),
+                                   json::array({direct_booking(104), direct_booking(105), broken_booking(106)}),
+                                   json::array({direct_booking(104), imported_guest(202, 7, 14), imported_block(302, 5, 12)})};
+  auto whole = make_session(stored);
+  auto per_page = make_per_page_session();
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const std::string expected = whole->plan_page(pages[i].dump());
+    json read = parse_object(per_page->read_page(pages[i].dump()));
+    ASSERT_EQ(read["errors"], json::array()) << read.dump();
+    ASSERT_TRUE(read["page"].is_number_integer()) << read.dump();
+    EXPECT_EQ(per_page->plan_read_page(read["page"].get<int64_t>(), stored_rows_of(stored, read["ids"])), expected) << "page " << i;
+  }
+  json active = json::array();
+  for (const auto& [key, row] : stored.items()) {
+    if (row["is_active"].get<bool>()) active.push_back(std::stoll(key));
+  }
+  active.push_back(150);  // stored, active, not in any page
+  json whole_stored = stored;
+  whole_stored["150"] = {{"hash", "h"}, {"kind", "reservation"}, {"is_active", true}};
+  auto whole_again = make_session(whole_stored);
+  for (const auto& page : pages) whole_again->plan_page(page.dump());
+  EXPECT_EQ(parse_object(per_page->reconcile(8, active.dump())), parse_object(whole_again->reconcile(8)));
+}
+
+TEST(BookingsSyncSession, PagesReadAheadArePlannedInAnyOrderAsInPageOrder) {
+  const std::vector<json> pages = {mixed_page(), json::array({direct_booking(104), direct_booking(101)}),
+                                   json::array({direct_booking(105)})};
+  auto in_order = make_per_page_session();
+  std::vector<std::string> expected;
+  for (const auto& page : pages) {
+    json read = parse_object(in_order->read_page(page.dump()));
+    expected.push_back(in_order->plan_read_page(read["page"].get<int64_t>(), "{}"));
+  }
+  auto ahead = make_per_page_session();
+  std::vector<json> reads;
+  for (const auto& page : pages) reads.push_back(parse_object(ahead->read_page(page.dump())));
+  EXPECT_EQ(reads[1]["ids"], json::array({104}));  // 101 was on page 1: planned once, from there
+  for (size_t i = pages.size(); i-- > 0;) {
+    EXPECT_EQ(ahead->plan_read_page(reads[i]["page"].get<int64_t>(), "{}"), expected[i]) << "page " << i;
+  }
+  EXPECT_EQ(parse_object(ahead->reconcile(5, "[]"))["complete"], true);
+}
+
+TEST(BookingsSyncSession, PerPageReadOfAPageNamingAnUnknownUnitHoldsNothingUntilItIsResolved) {
+  auto session = make_per_page_session();
+  const json page = json::array({direct_booking(101), direct_booking(102, json::array({room(999, 12)}))});
+  json asked = parse_object(session->read_page(page.dump()));
+  EXPECT_TRUE(asked["page"].is_null());
+  EXPECT_EQ(asked["ids"], json::array());
+  ASSERT_EQ(asked["unknown_units"].size(), 1u);
+  EXPECT_EQ(asked["unknown_units"][0]["mphb_accommodation_id"], 999);
+  EXPECT_EQ(parse_object(session->reconcile(2, "[]"))["complete"], true);  // nothing held, both ids seen
+  resolve(*session, json::array({{{"id", 999}, {"status", 404}}}));
+  json read = parse_object(session->read_page(page.dump()));
+  EXPECT_EQ(read["ids"], json::array({101, 102}));
+  EXPECT_EQ(parse_object(session->reconcile(2, "[]"))["complete"], false);  // a page held, not planned
+  json plan = parse_object(session->plan_read_page(read["page"].get<int64_t>(), "{}"));
+  EXPECT_EQ(plan["reservations"].size(), 2u);
+  EXPECT_EQ(plan["counts"]["duplicates"], 0);
+  EXPECT_EQ(parse_object(session->reconcile(2, "[]"))["complete"], true);
+}
+
+TEST(BookingsSyncSession, CallsInTheWrongModeOrForAPageNotHeldAreWrongCallErrors) {
+  auto per_page = make_per_page_session();
+  json plan = plan_page(*per_page, mixed_page());
+  EXPECT_TRUE(has_diagnostic(plan["errors"], "wrong_call", "plan_page")) << plan.dump();
+  expect_nothing_planned(plan);
+  json never_read = parse_object(per_page->plan_read_page(7, "{}"));
+  EXPECT_TRUE(has_diagnostic(never_read["errors"], "wrong_call", "plan_read_page")) << never_read.dump();
+  json read = parse_object(per_page->read_page(mixed_page().dump()));
+  const int64_t n = read["page"].get<int64_t>();
+  EXPECT_EQ(parse_object(per_page->plan_read_page(n, "{}"))["errors"], json::array());
+  json twice = parse_object(per_page->plan_read_page(n, "{}"));
+  EXPECT_TRUE(has_diagnostic(twice["errors"], "wrong_call", "plan_read_page")) << twice.dump();
+  expect_nothing_planned(twice);
+
+  auto whole = make_session();
+  json whole_read = parse_object(whole->read_page(mixed_page().dump()));
+  EXPECT_TRUE(has_diagnostic(whole_read["errors"], "wrong_call", "read_page")) << whole_read.dump();
+  EXPECT_TRUE(whole_read["page"].is_null());
+  json whole_plan = parse_object(whole->plan_read_page(1, "{}"));
+  EXPECT_TRUE(has_diagnostic(whole_plan["errors"], "wrong_call", "plan_read_page")) << whole_plan.dump();
+  // The whole-state session is untouched by the refused calls: the page is still new to it.
+  EXPECT_EQ(plan_page(*whole, mixed_page())["counts"]["created"], 3);
+}
+
+TEST(BookingsSyncSession, BadPerPageRowsPlanNothingAndTheSessionCannotReconcile) {
+  for (const char* rows : {"{", "[]", R"({"101": "h"})"}) {
+    auto session = make_per_page_session();
+    json read = parse_object(session->read_page(mixed_page().dump()));
+    json plan = parse_object(session->plan_read_page(read["page"].get<int64_t>(), rows));
+    EXPECT_FALSE(plan["errors"].empty()) << rows;
+    expect_nothing_planned(plan);
+    EXPECT_EQ(parse_object(session->reconcile(3, "[]"))["complete"], false) << rows;
+  }
+}
+
+TEST(BookingsSyncSession, PerPageReconcileNeedsTheActiveIdsAsAnArrayOfPositiveIds) {
+  for (const char* active : {"", "{", "{}", "[0]", R"(["101"])"}) {
+    auto session = make_per_page_session();
+    json read = parse_object(session->read_page(mixed_page().dump()));
+    session->plan_read_page(read["page"].get<int64_t>(), "{}");
+    json result = parse_object(session->reconcile(3, active));
+    EXPECT_EQ(result["complete"], false) << active;
+    EXPECT_FALSE(result["errors"].empty()) << active;
+    EXPECT_EQ(result["confirm"], json::array()) << active;
+  }
+  auto session = make_per_page_session();
+  json read = parse_object(session->read_page(mixed_page().dump()));
+  session->plan_read_page(read["page"].get<int64_t>(), "{}");
+  json result = parse_object(session->reconcile(3, "[150, 101, 150, 170]"));
+  EXPECT_EQ(result["complete"], true);
+  EXPECT_EQ(result["errors"], json::array());
+  EXPECT_EQ(result["confirm"], json::array({150, 170}));
+}
+
 // ---- confirm -------------------------------------------------------------------------------------
 
 TEST(BookingsSyncSession, ConfirmNotFoundOrGoneMeansGoneWithMark) {

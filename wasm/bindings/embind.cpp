@@ -123,8 +123,19 @@ class BookingsSync {
     g_result = session_.plan_page(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
     return result_view();
   }
+  emscripten::val readPage(uintptr_t ptr, double len) {
+    g_result = session_.read_page(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+    return result_view();
+  }
+  emscripten::val planReadPage(double page, uintptr_t ptr, double len) {
+    g_result = session_.plan_read_page(static_cast<int64_t>(page), input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+    return result_view();
+  }
   std::string resolveUnits(std::string results) { return session_.resolve_units(results); }
-  std::string reconcile(double total) const { return session_.reconcile(static_cast<int64_t>(total)); }
+  emscripten::val reconcile(double total, uintptr_t ptr, double len) const {
+    g_result = session_.reconcile(static_cast<int64_t>(total), input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+    return result_view();
+  }
   std::string confirm(double booking_id, int http_status, std::string body) const {
     return session_.confirm(static_cast<int64_t>(booking_id), http_status, body);
   }
@@ -151,6 +162,8 @@ EMSCRIPTEN_BINDINGS(mphb_core) {
       .constructor<std::string, std::string, std::string, std::string, std::string>()
       .function("initErrors", &BookingsSync::initErrors)
       .function("planPage", &BookingsSync::planPage)
+      .function("readPage", &BookingsSync::readPage)
+      .function("planReadPage", &BookingsSync::planReadPage)
       .function("resolveUnits", &BookingsSync::resolveUnits)
       .function("reconcile", &BookingsSync::reconcile)
       .function("confirm", &BookingsSync::confirm);

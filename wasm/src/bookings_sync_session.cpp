@@ -1,5 +1,8 @@
 #include "bookings_sync_session.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "accommodations_mapper.hpp"
 #include "booking_page_reader.hpp"
 #include "booking_rows_text.hpp"
@@ -106,7 +109,11 @@ BookingsSyncSession::BookingsSyncSession(std::string tenant_id, std::string now,
       if (v.is_number_integer()) types_.insert(v.get<int64_t>());
     }
   }
-  stored_ = read_stored_rows_text(stored, "stored", init_diagnostics_);
+  // "null": the stored rows come per page (plan_read_page), never the whole tenant at once.
+  size_t first = stored.find_first_not_of(" \t\r\n");
+  size_t last = stored.find_last_not_of(" \t\r\n");
+  per_page_ = first != std::string_view::npos && stored.substr(first, last - first + 1) == "null";
+  if (!per_page_) stored_ = read_stored_rows_text(stored, "stored", init_diagnostics_);
   valid_ = init_diagnostics_.error_count() == 0;
 }
 
@@ -114,14 +121,30 @@ std::string BookingsSyncSession::init_errors() const {
   return dump_plan(diagnostics_json(init_diagnostics_.errors(), tenant_.tenant_id));
 }
 
-std::string BookingsSyncSession::plan_page(std::string_view bytes) {
-  if (!valid_) {
-    json plan = empty_page_plan();
-    plan["counts"] = json::object();
-    plan["warnings"] = json::array();
-    plan["errors"] = diagnostics_json(init_diagnostics_.errors(), tenant_.tenant_id);
-    return dump_plan(plan);
+std::string BookingsSyncSession::invalid_plan(const std::string& code, const std::string& path, const std::string& message) const {
+  json plan = empty_page_plan();
+  Diagnostics diagnostics;
+  for (const auto& d : init_diagnostics_.errors()) diagnostics.error(d.code, d.path, d.message);
+  if (!code.empty()) diagnostics.error(code, path, message);
+  plan["counts"] = json::object();
+  plan["warnings"] = json::array();
+  plan["errors"] = diagnostics_json(diagnostics.errors(), tenant_.tenant_id);
+  return dump_plan(plan);
+}
+
+namespace {
+
+json unknown_units_json(const std::map<int64_t, UnitReference>& unknown) {
+  json list = json::array();
+  for (const auto& [unit_id, ref] : unknown) {
+    list.push_back({{"mphb_accommodation_id", unit_id}, {"mphb_type_id", ref.mphb_type_id}, {"path", ref.path}});
   }
+  return list;
+}
+
+}  // namespace
+
+int64_t BookingsSyncSession::read_into(std::string_view bytes, std::map<int64_t, UnitReference>& unknown) {
   PageCollector page(units_, seen_, retry_ids_);
   Diagnostics failure;
   const bool parsed = read_booking_page(bytes, "bookings", page, failure);
@@ -132,7 +155,6 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
   auto& bookings = page.bookings();
 
   // Rooms first: if any booking names a unit the database lacks, ask for it before writing anything.
-  std::map<int64_t, UnitReference> unknown;
   std::set<int64_t> rejected;  // bookings naming a unit that cannot be placed
   for (const auto& [booking_id, refs] : page.unknown_units()) {
     for (const auto& ref : refs) {
@@ -150,28 +172,100 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
   for (int64_t id : rejected) bookings.erase(id);
   if (!rejected.empty()) had_page_errors_ = true;
   if (!unknown.empty()) {
-    json plan = empty_page_plan();
-    for (const auto& [unit_id, ref] : unknown) {
-      pending_unit_types_[unit_id] = ref.mphb_type_id;
-      plan["unknown_units"].push_back({{"mphb_accommodation_id", unit_id}, {"mphb_type_id", ref.mphb_type_id}, {"path", ref.path}});
-    }
+    for (const auto& [unit_id, ref] : unknown) pending_unit_types_[unit_id] = ref.mphb_type_id;
     retry_ids_ = page.ids();
+    return 0;
+  }
+  const int64_t number = ++pages_read_;
+  ReadPage& held = read_pages_[number];
+  held.bookings = std::move(bookings);
+  held.diagnostics = std::move(diagnostics);
+  held.records = static_cast<int64_t>(page.records());
+  held.duplicates = page.duplicates();
+  held.without_id = page.without_id();
+  return number;
+}
+
+std::string BookingsSyncSession::plan_page(std::string_view bytes) {
+  if (!valid_) return invalid_plan("", "", "");
+  if (per_page_) return invalid_plan("wrong_call", "plan_page", "this session takes stored rows per page: read_page, then plan_read_page");
+  std::map<int64_t, UnitReference> unknown;
+  const int64_t number = read_into(bytes, unknown);
+  if (number == 0) {
+    json plan = empty_page_plan();
+    plan["unknown_units"] = unknown_units_json(unknown);
     plan["counts"] = json::object();
     plan["warnings"] = json::array();
     plan["errors"] = json::array();
     return dump_plan(plan);
   }
+  auto held = read_pages_.extract(number);
+  return plan_held(held.mapped(), stored_);
+}
 
+std::string BookingsSyncSession::read_page(std::string_view bytes) {
+  json out = {{"page", nullptr}, {"ids", json::array()}, {"unknown_units", json::array()}, {"errors", json::array()}};
+  if (!valid_ || !per_page_) {
+    Diagnostics diagnostics;
+    for (const auto& d : init_diagnostics_.errors()) diagnostics.error(d.code, d.path, d.message);
+    if (valid_) diagnostics.error("wrong_call", "read_page", "this session holds the whole stored state: plan pages with plan_page");
+    out["errors"] = diagnostics_json(diagnostics.errors(), tenant_.tenant_id);
+    return dump_plan(out);
+  }
+  std::map<int64_t, UnitReference> unknown;
+  const int64_t number = read_into(bytes, unknown);
+  if (number == 0) {
+    out["unknown_units"] = unknown_units_json(unknown);
+    return dump_plan(out);
+  }
+  std::string text = "{\"errors\":[],\"ids\":[";
+  bool first = true;
+  for (const auto& [id, booking] : read_pages_[number].bookings) {
+    if (!first) text += ',';
+    first = false;
+    append_json_int(text, id);
+  }
+  text += "],\"page\":";
+  append_json_int(text, number);
+  text += ",\"unknown_units\":[]}";
+  return text;
+}
+
+std::string BookingsSyncSession::plan_read_page(int64_t page, std::string_view stored) {
+  if (!valid_) return invalid_plan("", "", "");
+  if (!per_page_) return invalid_plan("wrong_call", "plan_read_page", "this session holds the whole stored state: plan pages with plan_page");
+  auto held = read_pages_.extract(page);
+  if (held.empty()) {
+    return invalid_plan("wrong_call", "plan_read_page", "page " + std::to_string(page) + " is not held: it was not read, or was planned already");
+  }
+  Diagnostics state_diagnostics;
+  StoredRows rows = read_stored_rows_text(stored, "stored", state_diagnostics);
+  if (state_diagnostics.error_count() > 0) {
+    // Planned against rows that may be wrong, a page could be written as new or skipped as unchanged:
+    // nothing of it is planned, and the pass cannot reconcile.
+    had_page_errors_ = true;
+    json plan = empty_page_plan();
+    plan["counts"] = json::object();
+    plan["warnings"] = json::array();
+    plan["errors"] = diagnostics_json(state_diagnostics.errors(), tenant_.tenant_id);
+    return dump_plan(plan);
+  }
+  return plan_held(held.mapped(), rows);
+}
+
+std::string BookingsSyncSession::plan_held(ReadPage& page, StoredRows& stored) {
+  Diagnostics& diagnostics = page.diagnostics;
+  auto& bookings = page.bookings;
   // The plan is written as text into one buffer, in the order (and bytes) the JSON plan always had.
   int64_t created = 0, updated = 0, unchanged = 0, blocks = 0, cancelled = 0;
   std::string reservations, junction, calendar_blocks, delete_reservations, delete_blocks;
   auto account = [&](int64_t id, const char* kind, const std::string& hash) {
-    auto it = stored_.find(id);
-    if (it != stored_.end() && it->second.kind == kind && it->second.hash == hash && it->second.is_active) {
+    auto it = stored.find(id);
+    if (it != stored.end() && it->second.kind == kind && it->second.hash == hash && it->second.is_active) {
       ++unchanged;
       return false;
     }
-    if (it == stored_.end()) {
+    if (it == stored.end()) {
       ++created;
     } else {
       ++updated;
@@ -181,7 +275,7 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
         append_json_int(list, id);
       }
     }
-    stored_[id] = StoredRow{hash, kind, true, false};
+    stored[id] = StoredRow{hash, kind, true, false};
     return true;
   };
   BookingRowsText& text = rows_text_;
@@ -210,15 +304,15 @@ std::string BookingsSyncSession::plan_page(std::string_view bytes) {
   out += ",\"created\":";
   append_json_int(out, created);
   out += ",\"duplicates\":";
-  append_json_int(out, page.duplicates());
+  append_json_int(out, page.duplicates);
   out += ",\"records\":";
-  append_json_int(out, static_cast<int64_t>(page.records()));
+  append_json_int(out, page.records);
   out += ",\"unchanged\":";
   append_json_int(out, unchanged);
   out += ",\"updated\":";
   append_json_int(out, updated);
   out += ",\"without_id\":";
-  append_json_int(out, page.without_id());
+  append_json_int(out, page.without_id);
   out += "},\"delete_blocks\":[";
   out += delete_blocks;
   out += "],\"delete_reservations\":[";
@@ -308,15 +402,41 @@ std::string BookingsSyncSession::resolve_units(std::string_view results) {
   return dump_plan(plan);
 }
 
-std::string BookingsSyncSession::reconcile(int64_t total) const {
-  const bool complete = valid_ && !had_page_errors_ && static_cast<int64_t>(seen_.size()) >= total;
-  json confirm = json::array();
-  if (complete) {
+std::string BookingsSyncSession::reconcile(int64_t total, std::string_view active) const {
+  Diagnostics diagnostics;
+  for (const auto& d : init_diagnostics_.errors()) diagnostics.error(d.code, d.path, d.message);
+  std::vector<int64_t> active_ids;
+  if (per_page_ && valid_) {
+    // Ids only (100,000 bookings: under a megabyte of text); read without keeping a document.
+    if (const auto doc = parse_json_document(active, "active", diagnostics)) {
+      if (!doc->is_array()) diagnostics.error("wrong_type", "active", "active must be an array of booking ids");
+      size_t i = 0;
+      for (const auto& v : doc->is_array() ? *doc : json::array()) {
+        if (v.is_number_integer() && v.get<int64_t>() > 0) {
+          active_ids.push_back(v.get<int64_t>());
+        } else {
+          diagnostics.error("invalid_state", "active[" + std::to_string(i) + "]", "active holds positive booking ids");
+        }
+        ++i;
+      }
+    }
+  } else {
     for (const auto& [id, row] : stored_) {
-      if (row.is_active && !seen_.count(id)) confirm.push_back(id);
+      if (row.is_active) active_ids.push_back(id);
     }
   }
-  return dump_plan({{"complete", complete}, {"seen", seen_.size()}, {"total", total}, {"confirm", confirm}});
+  const bool complete = valid_ && diagnostics.error_count() == 0 && !had_page_errors_ && read_pages_.empty() &&
+                        static_cast<int64_t>(seen_.size()) >= total;
+  std::sort(active_ids.begin(), active_ids.end());
+  active_ids.erase(std::unique(active_ids.begin(), active_ids.end()), active_ids.end());
+  json confirm = json::array();
+  if (complete) {
+    for (int64_t id : active_ids) {
+      if (!seen_.count(id)) confirm.push_back(id);
+    }
+  }
+  return dump_plan({{"complete", complete}, {"seen", seen_.size()}, {"total", total}, {"confirm", confirm},
+                    {"errors", diagnostics_json(diagnostics.errors(), tenant_.tenant_id)}});
 }
 
 std::string BookingsSyncSession::confirm(int64_t booking_id, int http_status, std::string_view body) const {

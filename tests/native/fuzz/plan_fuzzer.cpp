@@ -28,14 +28,19 @@ void require_plan(const std::string& plan) { require_object(plan, "errors"); }
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   // The first byte picks the slot, so one corpus exercises all three mappers, their combination, the
-  // session's streaming page reader (planned twice: the second time every record is a duplicate) and its
-  // stored-state reader.
+  // session's streaming page reader (planned twice: the second time every record is a duplicate; and read
+  // ahead per page) and its stored-state readers.
   const uint8_t selector = size > 0 ? data[0] % 6 : 0;
   if (selector == 5) {
     // The bytes as the stored state (read without a DOM): the session reports bad state, never crashes.
     mphb::BookingsSyncSession session(kTenant, kNow, R"({"5": 12})", "[12]", bytes);
     require_plan(session.plan_page(R"([{"id": 5, "status": "confirmed"}])"));
     require_object(session.reconcile(1), "complete");
+    // …and as one page's stored rows, and as the active ids, of a per-page session.
+    mphb::BookingsSyncSession per_page(kTenant, kNow, R"({"5": 12})", "[12]", "null");
+    const auto read = nlohmann::json::parse(per_page.read_page(R"([{"id": 5, "status": "confirmed"}])"));
+    require_plan(per_page.plan_read_page(read["page"].get<int64_t>(), bytes));
+    require_object(per_page.reconcile(1, bytes), "complete");
     return 0;
   }
   if (selector == 4) {
@@ -43,6 +48,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     require_plan(session.plan_page(bytes));
     require_plan(session.plan_page(bytes));
     require_object(session.reconcile(1), "complete");
+    // The same bytes read ahead by a per-page session, planned against no stored rows.
+    mphb::BookingsSyncSession per_page(kTenant, kNow, R"({"5": 12, "6": 12, "7": 14})", "[12, 14]", "null");
+    const auto read = nlohmann::json::parse(per_page.read_page(bytes), nullptr, false);
+    if (read.is_discarded() || !read.is_object() || !read.contains("errors") || !read.contains("page")) std::abort();
+    if (read["page"].is_number_integer()) require_plan(per_page.plan_read_page(read["page"].get<int64_t>(), "{}"));
+    require_object(per_page.reconcile(1, "[]"), "complete");
     return 0;
   }
   mphb::OfflinePlanInput input;

@@ -120,6 +120,28 @@ export class MphbCore {
   }
 
   /**
+   * The dry run of a Sync All (SPEC §3–§5): feed it what MotoPress answers, in the sync's order, and it
+   * says what the sync would do — per accommodation type, unit and booking, decided by the sync's own
+   * planners — without anything being written. Sans-I/O: you fetch (units and confirmations when asked).
+   * Call `close()` when done.
+   * @param {object} input
+   * @param {string} input.tenantId  @param {string} input.now
+   * @param {object|string} [input.stored] `{accommodation_types: {"<id>": {hash, is_active, is_placeholder,
+   *   row?}}, accommodation_units: {"<id>": {hash, is_active, is_placeholder, mphb_type_id, row?}}, bookings:
+   *   {"<id>": {hash, kind, is_active, row?, rooms?}}}` (rows as the core names columns: the changed fields
+   *   of updates come from them), or its JSON text; default: an empty database
+   * @returns {SyncPreviewSession}
+   */
+  syncPreview({ tenantId, now, stored }) {
+    const input = this.#write(stored ?? {});
+    try {
+      return new SyncPreviewSession(this, new this.module.SyncPreview(tenantId, now, input.ptr, input.len));
+    } finally {
+      if (input.ptr) this.module._free(input.ptr);
+    }
+  }
+
+  /**
    * The guest's stay ("my stay") from the rows the database holds for one reservation.
    * @param {string|Uint8Array|object} input `{tenant: {tenant_id, name, slug}, reservation: row|null,
    *   reservation_accommodations: rows, accommodation_units: rows, accommodation_types: rows}` — rows as
@@ -235,6 +257,11 @@ export class MphbCore {
     } finally {
       for (const b of buffers) if (b.ptr) this.module._free(b.ptr);
     }
+  }
+
+  /** @internal Inputs copied in, fn called with their {ptr, len}, the one buffer out parsed. */
+  callWith(fn, ...inputs) {
+    return this.#call(fn, ...inputs);
   }
 
   /** @internal */
@@ -371,5 +398,65 @@ export class BookingsSyncSession {
 
   close() {
     this.session.delete();
+  }
+}
+
+/**
+ * See MphbCore.syncPreview. Every call answers `{…, warnings, errors}`; a call out of order is a
+ * wrong_call error. Inputs are JSON text, bytes or values.
+ */
+export class SyncPreviewSession {
+  constructor(core, preview) {
+    this.core = core;
+    this.preview = preview;
+  }
+
+  /** The complete lists (the sync's stage 1): first, once. @returns {{counts, warnings, errors}} */
+  accommodations(types, units) {
+    return this.core.callWith((a, b) => this.preview.accommodations(a.ptr, a.len, b.ptr, b.len), types, units);
+  }
+
+  /**
+   * One page of /bookings, in page order.
+   * @returns {{unknown_units: Array<{mphb_accommodation_id, mphb_type_id, path}>, counts, warnings, errors}}
+   *   when unknown_units is not empty nothing was planned: fetch those units (GET /accommodations/{id}),
+   *   resolveUnits, then the same page again
+   */
+  bookingsPage(bytes) {
+    return this.core.callWith((a) => this.preview.bookingsPage(a.ptr, a.len), bytes);
+  }
+
+  /** @param {Array<{id, status, body?}>} results GET /accommodations/{id} outcomes */
+  resolveUnits(results) {
+    return this.core.callWith((a) => this.preview.resolveUnits(a.ptr, a.len), results);
+  }
+
+  /** @param {number} total X-WP-Total of the pass @returns {{complete, seen, total, confirm: number[]}} */
+  reconcile(total) {
+    return this.core.decodeView(this.preview.reconcile(total));
+  }
+
+  /** GET /bookings/{id} for an id reconcile listed. @returns {{booking_id, decision: 'gone'|'keep', warnings, errors}} */
+  confirm(bookingId, httpStatus, body = '') {
+    return this.core.callWith((a) => this.preview.confirm(bookingId, httpStatus, a.ptr, a.len), body);
+  }
+
+  /**
+   * @returns {object} `{tenant_id, now, complete, pages, counts, bookings_by_outcome, accommodation_types,
+   *   accommodation_units, bookings, warnings, errors}`: entries sorted by MotoPress id, each with `outcome`
+   *   (create | update | unchanged | cancel | block | gone | placeholder | rejected) and `changed`
+   *   ([{field, old, new}] for updates whose stored rows were given, else null)
+   */
+  diff() {
+    return JSON.parse(this.diffText());
+  }
+
+  /** diff() as the core wrote it (byte parity between hosts). */
+  diffText() {
+    return this.core.decodeText(this.preview.diff());
+  }
+
+  close() {
+    this.preview.delete();
   }
 }

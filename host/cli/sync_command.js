@@ -2,6 +2,8 @@
 // progress bar per stage on a terminal, plain lines otherwise, and `--json` for a final summary.
 import cliProgress from 'cli-progress';
 
+import { runDryRun } from '../preview/dry_run.js';
+import { formatPreviewSummary } from '../report/preview_summary.js';
 import { runSync } from '../sync/sync_runner.js';
 import { SyncError } from '../sync/sync_errors.js';
 import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
@@ -39,12 +41,17 @@ export function progressPrinter(stream = process.stderr) {
 }
 
 /**
- * @param {{tenant: string, json?: boolean, concurrency?: number, full?: boolean}} opts  full: list every booking
- *   and reconcile, whatever the tenant's cursor (default: incremental when the cursor allows)
+ * @param {{tenant: string, json?: boolean, concurrency?: number, full?: boolean, dryRun?: boolean}} opts  full: list
+ *   every booking and reconcile, whatever the tenant's cursor (default: incremental when the cursor allows);
+ *   dryRun: write nothing, print the diff of a full pass (exit 1 when the sync would fail)
  * @param {'sync-all'|'sync'} kind
  * @returns {Promise<number>} 0 synced; 1 the sync failed; 2 unknown tenant or missing MPHB_ENCRYPTION_KEY
  */
 export async function runSyncCommand(opts, kind, io = process) {
+  if (opts.dryRun && kind !== 'sync-all') {
+    io.stderr.write(`mphb-sync ${kind}: --dry-run is for sync-all (it previews the whole sync)\n`);
+    return EXIT_USAGE;
+  }
   return withContext(async ({ db, core, clientFor }) => {
     let tenant;
     let client;
@@ -63,6 +70,7 @@ export async function runSyncCommand(opts, kind, io = process) {
     }
     // Progress goes to stderr (plain lines when not a terminal), so --json output on stdout stays clean.
     const printer = progressPrinter(io.stderr);
+    if (opts.dryRun) return runDryRunCommand({ db, core: await core(), tenant, client, opts, io, printer });
     // SIGTERM / SIGINT: finish the current page, record the run as interrupted, release the lock, exit 1.
     const stop = new AbortController();
     const onSignal = (name) => () => stop.abort(`${name} was received`);
@@ -86,6 +94,22 @@ export async function runSyncCommand(opts, kind, io = process) {
   });
 }
 
+// `sync-all --dry-run`: the diff (stdout: JSON with --json, else a summary); nothing is written.
+async function runDryRunCommand({ db, core, tenant, client, opts, io, printer }) {
+  try {
+    const { diff, diffText } = await runDryRun({ db, core, tenant, client, onEvent: (e) => printer.event(e) });
+    printer.stop();
+    io.stdout.write(opts.json ? `${diffText}\n` : formatPreviewSummary(diff));
+    return diff.errors.length === 0 ? EXIT_OK : EXIT_PROBLEMS;
+  } catch (caught) {
+    printer.stop();
+    const error = caught instanceof SyncError ? caught : new SyncError('database_error', `tenant ${tenant.slug}: ${caught.message}`, { cause: caught.code });
+    if (opts.json) io.stdout.write(`${JSON.stringify({ tenant: tenant.slug, kind: 'dry-run', status: 'failed', code: error.code, message: error.message, errors: error.details?.errors ?? [] })}\n`);
+    io.stderr.write(`mphb-sync sync-all --dry-run: ${error.code}: ${error.message}\n`);
+    return EXIT_PROBLEMS;
+  }
+}
+
 export function formatCounts(c, kind = 'sync-all') {
   const acc = `types ${c.types_created}+ ${c.types_updated}~ ${c.types_unchanged}=, units ${c.units_created}+ ${c.units_updated}~ ${c.units_unchanged}=`;
   if (kind === 'sync') return acc;
@@ -105,6 +129,7 @@ export function registerSyncCommands(program) {
       .option('--concurrency <n>', 'MotoPress pages in flight at once (default 4)', (v) => Number(v))
       .option('--json', 'print a final machine-readable summary')
       .option(...(kind === 'sync-all' ? ['--full', 'list every booking and reconcile (default: only bookings modified since the last complete pass, when the site allows; a full pass every MPHB_FULL_PASS_EVERY-th run, default 24)'] : ['--full', 'no effect (accepted for scripts)']))
+      .option(...(kind === 'sync-all' ? ['--dry-run', 'write nothing: print what a full Sync All would do (per type, unit and booking: create, update with the changed fields, unchanged, cancel, block, gone, placeholder, rejected); --json prints the diff as the core writes it. Exit 1 when the sync would fail'] : ['--dry-run', 'not available for sync; use sync-all --dry-run']))
       .addHelpText('after', '\nNeeds MPHB_ENCRYPTION_KEY. SIGTERM/SIGINT finish the current page and record the run as interrupted. Exit: 0 synced, 1 the sync failed or was interrupted (code and message printed), 2 unknown tenant or no key.')
       .action(async (opts) => { process.exitCode = await runSyncCommand(opts, kind); });
   }

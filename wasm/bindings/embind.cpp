@@ -17,6 +17,7 @@
 #include "../src/offline_plan.hpp"
 #include "../src/stay_answer.hpp"
 #include "../src/sync_pass_plan.hpp"
+#include "../src/sync_preview.hpp"
 
 namespace {
 
@@ -144,6 +145,40 @@ class BookingsSync {
   mphb::BookingsSyncSession session_;
 };
 
+class SyncPreview {
+ public:
+  SyncPreview(std::string tenant_id, std::string now, uintptr_t ptr, double len)
+      : preview_(std::move(tenant_id), std::move(now), input_view(ptr, static_cast<int64_t>(len)).value_or("")) {}
+  emscripten::val accommodations(uintptr_t types_ptr, double types_len, uintptr_t units_ptr, double units_len) {
+    g_result = preview_.accommodations(input_view(types_ptr, static_cast<int64_t>(types_len)).value_or(""),
+                                       input_view(units_ptr, static_cast<int64_t>(units_len)).value_or(""));
+    return result_view();
+  }
+  emscripten::val bookingsPage(uintptr_t ptr, double len) {
+    g_result = preview_.bookings_page(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+    return result_view();
+  }
+  emscripten::val resolveUnits(uintptr_t ptr, double len) {
+    g_result = preview_.resolve_units(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+    return result_view();
+  }
+  emscripten::val reconcile(double total) {
+    g_result = preview_.reconcile(static_cast<int64_t>(total));
+    return result_view();
+  }
+  emscripten::val confirm(double booking_id, int http_status, uintptr_t ptr, double len) {
+    g_result = preview_.confirm(static_cast<int64_t>(booking_id), http_status, input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+    return result_view();
+  }
+  emscripten::val diff() {
+    g_result = preview_.diff();
+    return result_view();
+  }
+
+ private:
+  mphb::SyncPreview preview_;
+};
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(mphb_core) {
@@ -167,4 +202,12 @@ EMSCRIPTEN_BINDINGS(mphb_core) {
       .function("resolveUnits", &BookingsSync::resolveUnits)
       .function("reconcile", &BookingsSync::reconcile)
       .function("confirm", &BookingsSync::confirm);
+  emscripten::class_<SyncPreview>("SyncPreview")
+      .constructor<std::string, std::string, uintptr_t, double>()
+      .function("accommodations", &SyncPreview::accommodations)
+      .function("bookingsPage", &SyncPreview::bookingsPage)
+      .function("resolveUnits", &SyncPreview::resolveUnits)
+      .function("reconcile", &SyncPreview::reconcile)
+      .function("confirm", &SyncPreview::confirm)
+      .function("diff", &SyncPreview::diff);
 }

@@ -25,25 +25,31 @@ json empty_page_plan() {
 // booking: such bookings exist upstream and must never be reconciled as gone), and the mapped bookings.
 class PageCollector : public BookingPageSink {
  public:
-  PageCollector(const UnitTypeIndex& units, const std::set<int64_t>& seen, const std::set<int64_t>& retry)
-      : units_(units), seen_(seen), retry_(retry) {}
+  PageCollector(const UnitTypeIndex& units, const std::set<int64_t>& seen, const std::set<int64_t>& retry, bool keep_paths)
+      : units_(units), seen_(seen), retry_(retry), keep_paths_(keep_paths) {}
 
   void record(const BookingRecordSlots& record, const std::string& path) override {
     const BookingView booking = record.view();
+    const size_t errors_before = diagnostics_.error_count();
     Diagnostics scratch;
     FieldReader r(booking.fields, path, scratch);
-    if (const auto id = r.id("id", Presence::kRequired)) {
-      if (seen_.count(*id) && !retry_.count(*id)) {
+    const auto record_id = r.id("id", Presence::kRequired);
+    if (record_id) {
+      if (seen_.count(*record_id) && !retry_.count(*record_id)) {
         ++duplicates_;  // an earlier page of this session held it
         return;
       }
-      ids_.insert(*id);
+      ids_.insert(*record_id);
     } else {
       ++without_id_;
     }
     const auto page_has = [this](int64_t id) { return bookings_.count(id) > 0; };
     BookingRecordResult result = map_booking_record(booking, path, units_, page_has, diagnostics_);
-    if (!result.id) return;
+    if (!result.id) {
+      // Rejected (errors at its path): reported by a dry run under the id it gave.
+      if (keep_paths_ && record_id && diagnostics_.error_count() > errors_before) rejected_.emplace_back(*record_id, path);
+      return;
+    }
     const int64_t id = *result.id;
     if (result.replaces_earlier) {
       bookings_.erase(id);
@@ -51,7 +57,12 @@ class PageCollector : public BookingPageSink {
     }
     if (!result.unknown_units.empty()) unknown_units_[id] = std::move(result.unknown_units);
     records_.insert(id);
-    if (result.booking) bookings_[id] = std::move(*result.booking);
+    if (keep_paths_) paths_[id] = path;
+    if (result.booking) {
+      bookings_[id] = std::move(*result.booking);
+    } else if (keep_paths_ && diagnostics_.error_count() > errors_before) {
+      rejected_.emplace_back(id, path);
+    }
   }
   void not_an_object() override { ++without_id_; }
   Diagnostics& diagnostics() override { return diagnostics_; }
@@ -61,6 +72,8 @@ class PageCollector : public BookingPageSink {
     records_.clear();
     bookings_.clear();
     unknown_units_.clear();
+    paths_.clear();
+    rejected_.clear();
     duplicates_ = without_id_ = 0;
   }
 
@@ -70,6 +83,8 @@ class PageCollector : public BookingPageSink {
   size_t records() const { return records_.size(); }
   int64_t duplicates() const { return duplicates_; }
   int64_t without_id() const { return without_id_; }
+  std::map<int64_t, std::string>& paths() { return paths_; }
+  std::vector<std::pair<int64_t, std::string>>& rejected() { return rejected_; }
 
  private:
   const UnitTypeIndex& units_;
@@ -81,6 +96,9 @@ class PageCollector : public BookingPageSink {
   std::map<int64_t, MappedBooking> bookings_;
   std::map<int64_t, std::vector<UnitReference>> unknown_units_;
   int64_t duplicates_ = 0, without_id_ = 0;
+  bool keep_paths_ = false;
+  std::map<int64_t, std::string> paths_;
+  std::vector<std::pair<int64_t, std::string>> rejected_;
 };
 
 }  // namespace
@@ -145,7 +163,7 @@ json unknown_units_json(const std::map<int64_t, UnitReference>& unknown) {
 }  // namespace
 
 int64_t BookingsSyncSession::read_into(std::string_view bytes, std::map<int64_t, UnitReference>& unknown) {
-  PageCollector page(units_, seen_, retry_ids_);
+  PageCollector page(units_, seen_, retry_ids_, record_outcomes_);
   Diagnostics failure;
   const bool parsed = read_booking_page(bytes, "bookings", page, failure);
   Diagnostics& diagnostics = parsed ? page.diagnostics() : failure;
@@ -183,6 +201,11 @@ int64_t BookingsSyncSession::read_into(std::string_view bytes, std::map<int64_t,
   held.records = static_cast<int64_t>(page.records());
   held.duplicates = page.duplicates();
   held.without_id = page.without_id();
+  held.paths = std::move(page.paths());
+  held.rejected = std::move(page.rejected());
+  for (int64_t id : rejected) {
+    if (record_outcomes_) held.rejected.emplace_back(id, held.paths[id]);
+  }
   return number;
 }
 
@@ -259,12 +282,21 @@ std::string BookingsSyncSession::plan_held(ReadPage& page, StoredRows& stored) {
   // The plan is written as text into one buffer, in the order (and bytes) the JSON plan always had.
   int64_t created = 0, updated = 0, unchanged = 0, blocks = 0, cancelled = 0;
   std::string reservations, junction, calendar_blocks, delete_reservations, delete_blocks;
+  for (const auto& [id, path] : page.rejected) {
+    if (record_outcomes_) outcomes_.push_back(BookingOutcome{id, "rejected", "", "", path, std::nullopt});
+  }
+  auto remember = [&](int64_t id, const char* decision, const char* kind, const std::string& previous_kind) {
+    if (!record_outcomes_) return;
+    outcomes_.push_back(BookingOutcome{id, decision, kind, previous_kind, page.paths[id], page.bookings.at(id)});
+  };
   auto account = [&](int64_t id, const char* kind, const std::string& hash) {
     auto it = stored.find(id);
     if (it != stored.end() && it->second.kind == kind && it->second.hash == hash && it->second.is_active) {
       ++unchanged;
+      remember(id, "unchanged", kind, "");
       return false;
     }
+    remember(id, it == stored.end() ? "created" : "updated", kind, it == stored.end() ? "" : it->second.kind);
     if (it == stored.end()) {
       ++created;
     } else {
@@ -437,6 +469,12 @@ std::string BookingsSyncSession::reconcile(int64_t total, std::string_view activ
   }
   return dump_plan({{"complete", complete}, {"seen", seen_.size()}, {"total", total}, {"confirm", confirm},
                     {"errors", diagnostics_json(diagnostics.errors(), tenant_.tenant_id)}});
+}
+
+std::vector<BookingOutcome> BookingsSyncSession::take_outcomes() {
+  std::vector<BookingOutcome> out;
+  out.swap(outcomes_);
+  return out;
 }
 
 std::string BookingsSyncSession::confirm(int64_t booking_id, int http_status, std::string_view body) const {

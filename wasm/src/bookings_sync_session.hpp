@@ -18,6 +18,8 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <vector>
 #include <set>
 #include <string>
 #include <string_view>
@@ -28,6 +30,17 @@
 #include "tenant_context.hpp"
 
 namespace mphb {
+
+// What the session decided for one booking of a planned page, kept only when asked (record_outcomes):
+// the dry-run preview reports it.
+struct BookingOutcome {
+  int64_t id = 0;
+  std::string decision;       // "created" | "updated" | "unchanged" | "rejected"
+  std::string kind;           // "reservation" | "block"; empty when rejected
+  std::string previous_kind;  // the stored kind, when updated
+  std::string path;           // where the record stands in its page (bookings[i])
+  std::optional<MappedBooking> booking;  // absent when rejected
+};
 
 class BookingsSyncSession {
  public:
@@ -76,6 +89,12 @@ class BookingsSyncSession {
   // → {"decision": "gone"|"keep", "mark": {status, upstream_gone_at}?, warnings, errors}
   std::string confirm(int64_t booking_id, int http_status, std::string_view body) const;
 
+  // From now on, keep what is decided for each booking of every page planned (a dry run's report).
+  void record_outcomes() { record_outcomes_ = true; }
+  // The outcomes kept since the last call, in page order.
+  std::vector<BookingOutcome> take_outcomes();
+  const TenantContext& tenant() const { return tenant_; }
+
  private:
   TenantContext tenant_;
   bool valid_ = false;
@@ -87,6 +106,8 @@ class BookingsSyncSession {
     std::map<int64_t, MappedBooking> bookings;
     Diagnostics diagnostics;
     int64_t records = 0, duplicates = 0, without_id = 0;
+    std::map<int64_t, std::string> paths;                  // with record_outcomes: each booking's path
+    std::vector<std::pair<int64_t, std::string>> rejected;  // with record_outcomes: ids rejected, and where
   };
   // Reads a page into read_pages_ and returns its number; 0 when units must be resolved first (`unknown`).
   int64_t read_into(std::string_view bytes, std::map<int64_t, UnitReference>& unknown);
@@ -103,6 +124,8 @@ class BookingsSyncSession {
   std::set<int64_t> unplaceable_units_;            // gone upstream and no type known: bookings on them are rejected
   bool had_page_errors_ = false;
   BookingRowsText rows_text_;  // kept across pages: it caches row ids that repeat
+  bool record_outcomes_ = false;
+  std::vector<BookingOutcome> outcomes_;
 };
 
 }  // namespace mphb

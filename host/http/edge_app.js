@@ -22,6 +22,8 @@ import { createCipher } from '../tenants/credential_cipher.js';
 import { loadCredentials } from '../tenants/tenant_store.js';
 import { guestTokenKey } from '../guest/guest_tokens.js';
 import { createHttpApp } from './http_app.js';
+import { PREVIEW_PAGE } from './preview_assets.js';
+import { previewMaxBytes } from '../preview/preview_limits.js';
 import { parseCorsOrigins } from './response_policy.js';
 import { platformJwtVerifier } from './staff_auth.js';
 
@@ -139,6 +141,8 @@ export function createEdgeApp(o) {
       log,
       guestTokenKey: tokenKey,
       guestPage: o.guestPage ?? (() => readFile(GUEST_PAGE, 'utf8').catch(() => '<!doctype html><title>My stay</title><p>The guest page is missing.</p>')),
+      previewPage: o.previewPage ?? (() => readFile(PREVIEW_PAGE, 'utf8').catch(() => '<!doctype html><title>mphb-sync preview</title><p>The preview page is missing.</p>')),
+      previewMaxBytes: previewMaxBytes(env.MPHB_PREVIEW_MAX_BYTES),
       clock: o.clock,
       loginThrottle: o.loginThrottle,
       clientIpHeader: env.MPHB_CLIENT_IP_HEADER,

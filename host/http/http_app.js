@@ -12,6 +12,7 @@ import { SyncError } from '../sync/sync_errors.js';
 import { currentLockHolder } from '../sync/tenant_lock.js';
 import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
 import { registerGuestRoutes } from './guest_routes.js';
+import { registerPreviewRoutes } from './preview_routes.js';
 import { invalidParameter, repairQuery, runsQuery, staffQuery, streamQuery, streamTicketQuery, syncAllQuery, validQuery } from './input_schemas.js';
 import { openApiDocument } from './openapi_document.js';
 import { corsPolicy, noSniff, parseCorsOrigins, setPageSecurityHeaders } from './response_policy.js';
@@ -41,6 +42,10 @@ const BASE = '/api/integrations/motopress';
  * @param {{maxFailures: number, windowSeconds: number}} [deps.loginThrottle]  failed guest logins allowed per window
  * @param {(c) => string} [deps.clientAddress]  the caller's address for rate limits (default: the platform's headers, else the socket)
  * @param {string} [deps.clientIpHeader]  the header the platform's proxy sets with the client address (MPHB_CLIENT_IP_HEADER)
+ * @param {() => string|Promise<string>} [deps.previewPage]  the /preview HTML
+ * @param {(path: string) => Promise<Uint8Array|null>} [deps.previewAsset]  the preview's scripts and .wasm by URL path
+ * @param {number} [deps.previewMaxBytes]  a preview source stream's bytes at most (MPHB_PREVIEW_MAX_BYTES; default 256 MiB)
+ * @param {object} [deps.previewLimits]  createPreviewLimits(...): source streams and record look-ups per tenant
  */
 export function createHttpApp(deps) {
   const { db, core, clientFor, jwt = null, onDisconnect = 'continue', heartbeatMs = 10_000, staffPage, waitUntil } = deps;
@@ -99,6 +104,11 @@ export function createHttpApp(deps) {
   registerGuestRoutes(app, {
     db, core, guestTokenKey: deps.guestTokenKey ?? null, guestPage: deps.guestPage, clock,
     loginThrottle: deps.loginThrottle, clientAddress: deps.clientAddress, clientIpHeader: deps.clientIpHeader,
+  });
+
+  registerPreviewRoutes(app, {
+    staffInput, staffFor, db, clientFor, clock, log, previewPage: deps.previewPage, previewAsset: deps.previewAsset,
+    maxBytes: deps.previewMaxBytes, limits: deps.previewLimits,
   });
 
   app.get('/', async (c) => {

@@ -64,6 +64,15 @@ export const streamQuery = v.object({
   last_event_id: v.optional(lastEventIdSchema),
 });
 
+/** GET …/preview/record: ?collection=accommodations|bookings and ?id= (a positive MotoPress id). */
+export const PREVIEW_COLLECTIONS = ['accommodations', 'bookings'];
+const previewIdMessage = 'id must be a MotoPress id: a whole number from 1 to 9007199254740991';
+export const previewRecordQuery = v.object({
+  tenant_id: tenantIdSchema,
+  collection: v.picklist(PREVIEW_COLLECTIONS, `collection must be one of ${PREVIEW_COLLECTIONS.join(', ')}`),
+  id: v.pipe(v.string(previewIdMessage), v.regex(/^[1-9]\d{0,15}$/, previewIdMessage), v.transform(Number), v.maxValue(Number.MAX_SAFE_INTEGER, previewIdMessage)),
+});
+
 /** The guest endpoints: ?tenant_id= is optional (login reports a missing one itself, as the core decides). */
 export const guestQuery = v.object({
   tenant_id: v.optional(text(TENANT_ID_MAX, tenantIdMessage)),

@@ -10,6 +10,8 @@ import { createCipher } from '../tenants/credential_cipher.js';
 import { loadCredentials } from '../tenants/tenant_store.js';
 import { guestTokenKey } from '../guest/guest_tokens.js';
 import { createHttpApp } from './http_app.js';
+import { PREVIEW_PAGE } from './preview_assets.js';
+import { previewMaxBytes } from '../preview/preview_limits.js';
 import { forwardedClientAddress, socketClientAddress } from './guest_routes.js';
 import { platformJwtVerifier } from './staff_auth.js';
 
@@ -34,6 +36,8 @@ const GUEST_PAGE = new URL('./guest_page.html', import.meta.url);
  * @param {boolean} [o.trustProxy]         take the client address from X-Forwarded-For (default: MPHB_TRUST_PROXY=1)
  * @param {() => Date} [o.clock]           "now" of guest logins and tokens and of platform JWT checks (tests)
  * @param {{maxFailures, windowSeconds}} [o.loginThrottle]
+ * @param {number} [o.previewMaxBytes]     a preview source stream's bytes at most (default: MPHB_PREVIEW_MAX_BYTES, else 256 MiB)
+ * @param {object} [o.previewLimits]       createPreviewLimits(...) (tests: a clock, small numbers)
  * @returns {Promise<{url: string, port: number, app, stop: () => Promise<void>}>}
  */
 export async function startHttpServer(o) {
@@ -56,6 +60,9 @@ export async function startHttpServer(o) {
     log: o.log,
     guestTokenKey: await guestTokenKey({ secret: o.guestTokenSecret ?? process.env.MPHB_GUEST_TOKEN_SECRET, encryptionKey }),
     guestPage: () => readFile(GUEST_PAGE, 'utf8').catch(() => '<!doctype html><title>My stay</title><p>The guest page is missing.</p>'),
+    previewPage: () => readFile(PREVIEW_PAGE, 'utf8').catch(() => '<!doctype html><title>mphb-sync preview</title><p>The preview page is missing.</p>'),
+    previewMaxBytes: o.previewMaxBytes ?? previewMaxBytes(process.env.MPHB_PREVIEW_MAX_BYTES),
+    previewLimits: o.previewLimits,
     clock: o.clock,
     loginThrottle: o.loginThrottle,
     clientAddress: trustProxy ? (c) => forwardedClientAddress(c, process.env.MPHB_CLIENT_IP_HEADER) : socketClientAddress,

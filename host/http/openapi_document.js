@@ -140,5 +140,23 @@ export const openApiDocument = {
       },
     },
     '/api/integrations/motopress/health': { get: { summary: 'The monitor: invariants I1–I7 for the tenant', parameters: [tenantParam], responses: { 200: { description: '{ok, tenant}' }, ...errors } } },
+    '/api/integrations/motopress/preview/source': {
+      get: {
+        summary: "The bytes of a dry-run preview, fetched and signed server-side (never the tenant's keys): the stored state, then what MotoPress answers, as frames",
+        parameters: [tenantParam],
+        responses: {
+          200: { description: 'application/x-mphb-preview-frames: frames of one JSON header line ({frame: start|accommodation_types|accommodations|page|end|error, …, length}) and `length` bytes of body', content: { 'application/x-mphb-preview-frames': { schema: { type: 'string', format: 'binary' } } } },
+          429: { description: 'rate_limited or preview_running (Retry-After)' }, ...errors,
+        },
+      },
+    },
+    '/api/integrations/motopress/preview/record': {
+      get: {
+        summary: 'One MotoPress record the preview asks for: a unit the database lacks, or a booking missing from the pass',
+        parameters: [tenantParam, { name: 'collection', in: 'query', required: true, schema: { type: 'string', enum: ['accommodations', 'bookings'] } },
+          { name: 'id', in: 'query', required: true, schema: { type: 'integer', minimum: 1 } }],
+        responses: { 200: { description: '{collection, id, status, body}: status 200 with the record, or 404 (body null)' }, 429: { description: 'rate_limited (Retry-After)' }, 502: { description: 'MotoPress failed' }, ...errors },
+      },
+    },
   },
 };

@@ -6,9 +6,14 @@ import { cors } from 'hono/cors';
 /** The pages are self-contained: their own inline code and styles, their own API, never in a frame. */
 export const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/** The preview page also runs the core: its own scripts and worker, and WebAssembly. */
+export const PREVIEW_PAGE_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The scripts the preview page and its worker load (the worker's policy is its script's). */
+export const PREVIEW_ASSET_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
+
 /** Sets the security headers of an HTML page on the context (before c.html). */
-export function setPageSecurityHeaders(c) {
-  c.header('Content-Security-Policy', PAGE_CSP);
+export function setPageSecurityHeaders(c, csp = PAGE_CSP) {
+  c.header('Content-Security-Policy', csp);
   c.header('X-Frame-Options', 'DENY');
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Referrer-Policy', 'no-referrer');

@@ -6,6 +6,7 @@
 import { jest } from '@jest/globals';
 
 import { runDryRun } from '../../host/preview/dry_run.js';
+import { bookingVersions, bookingsWritten } from './support/booking_versions.js';
 import { closeTemplates, databaseKinds } from './support/test_databases.js';
 import { createSyncHarness } from './support/sync_harness.js';
 import { prng } from './support/seeded_random.js';
@@ -16,16 +17,6 @@ jest.setTimeout(120000);
 const COUNTS = ['types_created', 'types_updated', 'types_unchanged', 'types_deactivated', 'units_created', 'units_updated', 'units_unchanged',
   'units_deactivated', 'created', 'updated', 'unchanged', 'cancelled', 'blocks', 'placeholders', 'gone'];
 const WRITES = new Set(['create', 'update', 'cancel', 'block', 'gone']);
-
-// Per booking id, the row versions of its reservation, rooms and blocks: what a write changes.
-async function bookingVersions(db, tenantId) {
-  const rows = await db.query(`select external_booking_id::text as id, string_agg(v, ',' order by v) as v from (
-      select external_booking_id, 'r' || xmin::text as v from public.guest_reservations where tenant_id = $1
-      union all select external_booking_id, 'j' || position || ':' || xmin::text from public.reservation_accommodations where tenant_id = $1
-      union all select external_booking_id, 'b' || position || ':' || xmin::text from public.calendar_blocks where tenant_id = $1
-    ) all_rows group by external_booking_id`, [tenantId]);
-  return new Map(rows.map((r) => [Number(r.id), r.v]));
-}
 
 async function syncCounts(h, hotel) {
   try {
@@ -76,7 +67,7 @@ describe.each(databaseKinds())('dry run on %s', (kind) => {
         const after = await bookingVersions(h.db, tenant.tenant_id);
 
         expect({ context, counts: pick(diff.counts) }).toEqual({ context, counts: pick(counts) });
-        const written = [...new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id)).sort((a, b) => a - b);
+        const written = bookingsWritten(before, after);
         const said = diff.bookings.filter((b) => WRITES.has(b.outcome)).map((b) => b.booking_id);
         expect({ context, written }).toEqual({ context, written: said });
         const rejected = diff.bookings.filter((b) => b.outcome === 'rejected').map((b) => b.booking_id);

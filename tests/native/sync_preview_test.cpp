@@ -136,7 +136,7 @@ TEST(SyncPreview, EveryOutcomeOfAReSyncWithTheChangedFieldsOfUpdates) {
                                             {{"field", "status"}, {"old", "active"}, {"new", "cancelled"}}}));
   json block = entry(diff["bookings"], "booking_id", 201);
   EXPECT_EQ(block["outcome"], "block");
-  EXPECT_EQ(block["changed"][0], (json{{"field", "kind"}, {"old", "reservation"}, {"new", "block"}}));
+  EXPECT_EQ(block["changed"], json::array({{{"field", "kind"}, {"old", "reservation"}, {"new", "block"}}}));
   json rejected = entry(diff["bookings"], "booking_id", 104);
   EXPECT_EQ(rejected["outcome"], "rejected");
   EXPECT_EQ(rejected["path"], "bookings[4]");

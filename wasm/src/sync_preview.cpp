@@ -52,7 +52,9 @@ json booking_changes(const BookingOutcome& o, const json& stored, const TenantCo
   if (!stored.is_object() || !stored.contains("row")) return nullptr;
   json changed = json::array();
   if (!o.previous_kind.empty() && o.previous_kind != o.kind) {
+    // A reservation and a block have other columns: the change is the kind (the rows are replaced).
     changed.push_back({{"field", "kind"}, {"old", o.previous_kind}, {"new", o.kind}});
+    return changed;
   }
   const json& row = stored["row"];
   if (o.kind == "block") {

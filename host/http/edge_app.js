@@ -65,6 +65,9 @@ const consoleLog = {
  * @param {number} [o.heartbeatMs]
  * @param {{info: Function, warn: Function, error: Function}} [o.log]  default: JSON lines on the console
  * @param {() => string|Promise<string>} [o.guestPage]  the /my-stay HTML (default: host/http/guest_page.html)
+ * @param {() => string|Promise<string>} [o.previewPage]  the /preview HTML (default: host/http/preview_page.html)
+ * @param {(path: string) => Promise<Uint8Array|null>} [o.previewAsset]  the preview's scripts and .wasm by URL path
+ *   (default: read from this checkout; host/http/preview_assets.js)
  * @param {() => Date} [o.clock]  "now" of guest logins and tokens and of platform JWT checks (tests)
  * @param {{maxFailures, windowSeconds}} [o.loginThrottle]
  * @returns {Hono & {close: () => Promise<void>}} the app; `app.fetch(request)` is the handler, `app.close()`
@@ -142,6 +145,7 @@ export function createEdgeApp(o) {
       guestTokenKey: tokenKey,
       guestPage: o.guestPage ?? (() => readFile(GUEST_PAGE, 'utf8').catch(() => '<!doctype html><title>My stay</title><p>The guest page is missing.</p>')),
       previewPage: o.previewPage ?? (() => readFile(PREVIEW_PAGE, 'utf8').catch(() => '<!doctype html><title>mphb-sync preview</title><p>The preview page is missing.</p>')),
+      previewAsset: o.previewAsset,
       previewMaxBytes: previewMaxBytes(env.MPHB_PREVIEW_MAX_BYTES),
       clock: o.clock,
       loginThrottle: o.loginThrottle,

@@ -10,7 +10,8 @@
 import { loadCore } from './core.js';
 import { PreviewDriver, PreviewStopped } from './preview_driver.js';
 
-const BASE = '/api/integrations/motopress';
+// The API beside the page, wherever the app is mounted (this file is <root>/preview/js/preview_worker.js).
+const BASE = new URL('../../api/integrations/motopress', import.meta.url).pathname;
 const decoder = new TextDecoder();
 const corePromise = loadCore();
 corePromise.then(() => postMessage({ type: 'ready' }), (error) => postMessage({ type: 'error', code: 'core_failed', message: error.message }));

@@ -382,6 +382,10 @@ describe('vercel.json', () => {
     expect(fn.includeFiles).toMatch(/supabase\/migrations/);
     expect(fn.includeFiles).toMatch(/host\/http\/staff_page\.html/);
     expect(fn.includeFiles).toMatch(/host\/http\/guest_page\.html/);
+    // The preview page, its worker and the core's modules it serves to browsers.
+    expect(fn.includeFiles).toMatch(/host\/http\/preview_page\.html/);
+    expect(fn.includeFiles).toMatch(/host\/http\/preview_worker\.js/);
+    expect(fn.includeFiles).toMatch(/js\/\*\*/);
   });
 });
 

@@ -212,6 +212,33 @@ describeBrowser(`the preview page in chromium${runnable ? '' : ' (skipped: chrom
     return counts;
   }
 
+  test('mounted under a path (as on Supabase, /functions/v1/mphb-sync/): the page, its worker and the API resolve under it', async () => {
+    const { serve } = await import('@hono/node-server');
+    const prefix = '/functions/v1/mphb-sync';
+    // Only requests under the prefix reach the app, with the prefix removed (what edge_app.js does).
+    const mounted = await new Promise((resolve) => {
+      const s = serve({ port: 0, hostname: '127.0.0.1', fetch: (request) => {
+        const url = new URL(request.url);
+        if (!url.pathname.startsWith(`${prefix}/`)) return new Response('not under the mount', { status: 404 });
+        url.pathname = url.pathname.slice(prefix.length);
+        return server.app.fetch(new Request(url, request));
+      } }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, close: () => new Promise((r) => { s.close(r); }) }));
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${mounted.url}${prefix}/preview?tenant=other`);
+      await page.fill('#token', tenants.get('other').token);
+      await page.click('[data-testid="preview-button"]');
+      await page.waitForFunction(() => ['done', 'error'].includes(window.mphbPreview.status), null, { timeout: 60_000 });
+      expect(await page.evaluate(() => window.mphbPreview.error ?? null)).toBeNull();
+      expect(await page.getAttribute('#staff-link', 'href')).toBe('./');
+    } finally {
+      await context.close();
+      await mounted.close();
+    }
+  });
+
   test('export files with no server: the example hotel, as the core plans it offline', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -4,7 +4,7 @@
 //
 // Deploy: `supabase functions deploy mphb-sync --no-verify-jwt` (the app checks its own credentials: staff
 // tokens, platform JWTs, stream tickets) — see README.md "Deploy". The schema comes from
-// `supabase db push` (supabase/migrations); the .wasm core, the staff page and the guest page are static files of the
+// `supabase db push` (supabase/migrations); the .wasm core, the staff, guest and preview pages and the preview's scripts are static files of the
 // function (supabase/config.toml `static_files`).
 import { createEdgeApp } from '../../../host/http/edge_app.js';
 
@@ -35,6 +35,17 @@ const app = createEdgeApp({
     .catch(() => '<!doctype html><title>mphb-sync</title><p>The staff page is not in the function bundle.</p>'),
   guestPage: () => Deno.readTextFile(file('../../../host/http/guest_page.html'))
     .catch(() => '<!doctype html><title>My stay</title><p>The guest page is not in the function bundle.</p>'),
+  previewPage: () => Deno.readTextFile(file('../../../host/http/preview_page.html'))
+    .catch(() => '<!doctype html><title>mphb-sync preview</title><p>The preview page is not in the function bundle.</p>'),
+  // The preview's scripts and .wasm, by the URL paths of host/http/preview_assets.js.
+  previewAsset: (path: string) => {
+    const files: Record<string, string> = {
+      '/preview/js/core.js': 'js/core.js', '/preview/js/page_plan.js': 'js/page_plan.js', '/preview/js/preview_driver.js': 'js/preview_driver.js',
+      '/preview/js/preview_worker.js': 'host/http/preview_worker.js', '/preview/dist/wasm/mphb_core.mjs': 'dist/wasm/mphb_core.mjs',
+      '/preview/dist/wasm/mphb_core.wasm': 'dist/wasm/mphb_core.wasm',
+    };
+    return files[path] ? Deno.readFile(file(`../../../${files[path]}`)) : Promise.resolve(null);
+  },
 });
 
 Deno.serve(app.fetch);

@@ -130,7 +130,7 @@ describeBrowser(`the preview page in chromium${runnable ? '' : ' (skipped: chrom
 
   /** Opens /preview in a fresh context, runs the preview of `name` with `token`, and waits for its end. */
   async function preview(name, { token = tenants.get(name).token } = {}) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
     const page = await context.newPage();
     const problems = [];
     const bodies = [];
@@ -178,7 +178,24 @@ describeBrowser(`the preview page in chromium${runnable ? '' : ' (skipped: chrom
       // The rejection links to its record.
       await page.click(`tr[data-booking-id="${edits.broken}"] [data-testid="record-link"]`);
       expect(JSON.parse(await page.textContent('[data-testid="raw-record"]')).id).toBe(edits.broken);
-      if (name === PROFILES[0]) await page.screenshot({ path: join(ARTIFACTS, 'preview-page.png'), fullPage: true });
+      if (name === PROFILES[0]) {
+        await page.screenshot({ path: join(ARTIFACTS, 'preview-page.png'), fullPage: true });
+        // Filter, sort, export: the table narrows to one outcome, sorts by a column, and the export is the diff.
+        await page.selectOption('[data-testid="outcome-filter"]', '*');
+        const shown = () => page.$$eval('[data-testid="diff-table"] tbody tr', (rows) => rows.map((r) => [Number(r.dataset.bookingId), r.dataset.outcome]));
+        const all = await shown();
+        expect(all.map(([id]) => id)).toEqual(diff.bookings.map((b) => b.booking_id));
+        await page.click('th[data-key="booking_id"]');
+        expect((await shown()).map(([id]) => id)).toEqual(diff.bookings.map((b) => b.booking_id).reverse());
+        await page.selectOption('[data-testid="outcome-filter"]', 'cancel');
+        expect(await shown()).toEqual(diff.bookings.filter((b) => b.outcome === 'cancel').map((b) => [b.booking_id, 'cancel']).reverse());
+        await page.fill('[data-testid="search"]', String(edits.cancelled));
+        expect(await shown()).toEqual([[edits.cancelled, 'cancel']]);
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export"]')]);
+        const { readFile } = await import('node:fs/promises');
+        expect(await readFile(await download.path(), 'utf8')).toBe(state.diffText);
+        expect(download.suggestedFilename()).toBe(`mphb-preview-${name}-2026-12-01T12-00-00Z.json`);
+      }
 
       // The real Sync All that follows writes exactly what the page said.
       expect((await expectNextSyncWrites(name, diff)).failed).toBe('invalid_records');

@@ -2,10 +2,11 @@
 // flag; run_bench prints it with the help and exits 2.
 export const HELP = `Usage: node bench/run_bench.mjs [options]     (npm run bench -- [options])
 
-Measures the SPEC §6 budgets B1–B5 as ratios within this one run and prints each figure, its budget and
-pass/fail. Exit: 0 every judged budget met, 1 a budget failed or a figure was not available, 2 bad options.
+Measures the SPEC §6 budgets B1–B5 and issue #12's P1 as ratios within this one run and prints each
+figure, its budget and pass/fail. Exit: 0 every judged budget met, 1 a budget failed or a figure was not
+available, 2 bad options.
 
-  --only B1,B3            budgets to run (default: all of B1,B2,B3,B4,B5)
+  --only B1,B3            budgets to run (default: all of B1,B2,B3,B4,B5,P1)
   --quick                 a fast smoke run: 1,000 bookings for B1/B2, sizes 100,1000, 5 samples
   --sizes 1000,10000      booking counts for B4 and the scaling table (default 1000,10000)
   --full-scale            add 100000 to the sizes (B4's budget is judged at 100,000 bookings; slow)
@@ -14,15 +15,20 @@ pass/fail. Exit: 0 every judged budget met, 1 a budget failed or a figure was no
   --concurrency N         MotoPress pages in flight (default: the client's default, 4)
   --proxy-delay-ms 1      delay the proxy adds each way in front of PostgreSQL (default 1, ~2 ms a round trip)
   --databases postgres,pglite   databases for B4 and the scaling table (default both)
-  --runs 7                samples for B3 and B5 medians (at least 5)
+  --runs 7                samples for B3 and B5 medians (at least 5); also P1's runs of each side when given
+                          (P1 otherwise takes 3: each run is a whole 10,000-booking dry run)
   --json                  print one JSON document on stdout (progress still goes to stderr)
   -h, --help              this help
 
-PostgreSQL: MPHB_BENCH_DATABASE_URL, else a throwaway PostgreSQL 15 cluster (postgresql-15 installed).`;
+PostgreSQL: MPHB_BENCH_DATABASE_URL, else a throwaway PostgreSQL 15 cluster (postgresql-15 installed).
+P1: /usr/bin/chromium (apt-get install -y chromium) and playwright-core (a dev dependency).`;
 
 export class UsageError extends Error {}
 
-const ALL = ['B1', 'B2', 'B3', 'B4', 'B5'];
+const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'P1'];
+// P1's runs of each side unless --runs is given: each is a whole dry run of 10,000 bookings, and the
+// median of 3 already sets aside one cold or disturbed run.
+const PREVIEW_RUNS = 3;
 const CLIENT_DEFAULT_CONCURRENCY = 4;
 
 function intList(flag, text, min) {
@@ -83,6 +89,7 @@ export function parseBenchOptions(argv) {
   if (o.fullScale && !o.sizes.includes(100000)) o.sizes.push(100000);
   o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
   o.bookings ??= o.quick ? 1000 : 10000;
+  o.previewRuns = o.runs ?? PREVIEW_RUNS;
   o.runs ??= o.quick ? 5 : 7;
   // The floor needs the concurrency the client used: its default unless one was given.
   o.floorConcurrency = o.concurrency ?? CLIENT_DEFAULT_CONCURRENCY;

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm run bench`: the SPEC §6 budgets B1–B5, each figure a ratio taken within this one run (the same
-// machine, simulator and database for both sides of every ratio), printed with its budget and pass/fail,
-// or as one JSON document with --json. See docs/benchmarks.md. A benchmark, never a timed test.
+// `npm run bench`: the SPEC §6 budgets B1–B5 and issue #12's P1, each figure a ratio taken within this
+// one run (the same machine, simulator and database for both sides of every ratio), printed with its
+// budget and pass/fail, or as one JSON document with --json. See docs/benchmarks.md. A benchmark, never a timed test.
 //
 // Processes: the simulator runs in its own process, every sync in a fresh child (its peak RSS is its
 // own), PostgreSQL is a throwaway cluster (or MPHB_BENCH_DATABASE_URL) with a fresh database per
-// scenario, and this process only orchestrates and runs the delay proxy.
+// scenario, and this process only orchestrates and runs the delay proxy — except P1, which runs both of
+// its sides here (the Node dry run, and the server the browser previews through) against in-memory PGlite.
 import { openBenchPostgres } from './bench_postgres.mjs';
 import { HELP, UsageError, parseBenchOptions } from './bench_options.mjs';
 import { formatReport } from './bench_report.mjs';
@@ -17,6 +18,7 @@ import { runEndToEnd } from './end_to_end_runs.mjs';
 import { createLoadWatch } from './machine_load.mjs';
 import { memoryFigures } from './memory_budget.mjs';
 import { noopResyncFigures } from './noop_resync_budget.mjs';
+import { previewSpeedFigures } from './preview_speed.mjs';
 import { measureRoundTripMs } from './round_trip_cost.mjs';
 import { runAtScale } from './scale_runs.mjs';
 import { scalingRows } from './scaling_table.mjs';
@@ -77,6 +79,7 @@ try {
   if (wants('B1') || wants('B2')) hotels.push(`e2e=large:${options.bookings}`);
   if (wants('B3')) hotels.push('pages=large:1000');
   if (wants('B4')) for (const size of options.sizes) hotels.push(`s${size}=large:${size}`);
+  if (wants('P1')) hotels.push('preview=large:10000');
   if (hotels.length > 0) {
     log(`starting the simulator (${hotels.join(', ')}; generating the hotels takes a while)`);
     sim = await startSimulatorProcess({ hotels: hotels.join(','), faults: wants('B1') || wants('B2') ? `e2e:*:latency=${options.latencyMs}` : undefined });
@@ -101,6 +104,7 @@ try {
   // Cheap and CPU-bound first, while the machine is quietest.
   if (wants('B5')) await measure('B5', () => wasmSizeFigures({ runs: options.runs }));
   if (wants('B3')) await measure('B3', async () => coreSpeedFigures({ pages: await fetchBookingPages(sim.hotel('pages')), runs: options.runs }));
+  if (wants('P1')) await measure('P1', () => previewSpeedFigures({ hotel: sim.hotel('preview'), runs: options.previewRuns, log }));
 
   if (wants('B1') || wants('B2')) {
     const routes = [
@@ -148,7 +152,7 @@ const doc = {
   options: {
     only: options.only, quick: options.quick, sizes: options.sizes, bookings: options.bookings, latency_ms: options.latencyMs,
     concurrency: options.concurrency ?? `client default (${options.floorConcurrency})`, proxy_delay_ms: options.proxyDelayMs,
-    databases: options.databases, runs: options.runs,
+    databases: options.databases, runs: options.runs, preview_runs: options.previewRuns,
   },
   machine: load.summary(),
   postgres: postgresInfo,

@@ -208,6 +208,29 @@ TEST(SyncPreview, CallsOutOfOrderAreWrongCallErrorsAndAFailedAccommodationsStage
   EXPECT_EQ(diff["accommodation_units"], json::array());  // the sync writes nothing after a failed stage 1
 }
 
+TEST(SyncPreview, StoredRowsOfAnyShapeNeverStopTheCore) {
+  // The host builds stored state; rows and rooms that are not objects read as unknown fields.
+  json stored = stored_after(json::array({direct_booking(150), direct_booking(101)}));
+  stored["bookings"]["150"]["row"] = 5;
+  stored["bookings"]["150"]["rooms"] = json::array({"x", 7, nullptr});
+  stored["bookings"]["101"]["row"] = "text";
+  stored["accommodation_units"]["7"]["row"] = json::array({1});
+  stored["accommodation_types"]["14"]["row"] = false;
+  mphb::SyncPreview preview(kTenant, kNow, stored.dump());
+  EXPECT_EQ(parse_object(preview.accommodations(json::array({type_record(12, "Double Room")}).dump(), json::array({unit_record(5, 12, "Double 1")}).dump()))["errors"], json::array());
+  json renamed = direct_booking(101);
+  renamed["customer"]["first_name"] = "Eva";
+  preview.bookings_page(json::array({renamed}).dump());
+  EXPECT_EQ(parse_object(preview.reconcile(1))["confirm"], json::array({150}));
+  EXPECT_EQ(parse_object(preview.confirm(150, 404, ""))["decision"], "gone");
+  json diff = parse_object(preview.diff());
+  EXPECT_EQ(entry(diff["bookings"], "booking_id", 150)["guest_name"], nullptr);
+  EXPECT_EQ(entry(diff["bookings"], "booking_id", 150)["rooms"].size(), 3u);
+  EXPECT_EQ(entry(diff["accommodation_units"], "mphb_accommodation_id", 7)["outcome"], "gone");
+  EXPECT_EQ(entry(diff["accommodation_types"], "mphb_type_id", 14)["outcome"], "gone");
+  EXPECT_EQ(entry(diff["bookings"], "booking_id", 101)["outcome"], "update");
+}
+
 TEST(SyncPreview, BadSessionInputIsReportedByEveryCall) {
   for (const auto& [tenant, stored] : std::vector<std::pair<std::string, std::string>>{{"not-a-uuid", "{}"}, {kTenant, "[]"}, {kTenant, "{"}}) {
     mphb::SyncPreview preview(tenant, kNow, stored);

@@ -23,6 +23,27 @@ json object_at(const json& doc, const char* key) {
   return it != doc.end() && it->is_object() ? *it : json::object();
 }
 
+// A member that must be an object (a stored row): anything else reads as empty. The host builds stored
+// state; a malformed row must never stop the core (nlohmann aborts on member access of a non-object here).
+json object_member(const json& doc, const char* key) {
+  if (!doc.is_object()) return json::object();
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_object() ? *it : json::object();
+}
+
+json array_member(const json& doc, const char* key) {
+  if (!doc.is_object()) return json::array();
+  auto it = doc.find(key);
+  return it != doc.end() && it->is_array() ? *it : json::array();
+}
+
+// A field of a row, or null when the row is not an object or lacks it.
+json field_of(const json& row, const char* key) {
+  if (!row.is_object()) return json();
+  auto it = row.find(key);
+  return it != row.end() ? *it : json();
+}
+
 int64_t count_of(const json& counts, const char* key) {
   auto it = counts.find(key);
   return it != counts.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
@@ -156,10 +177,11 @@ std::string SyncPreview::accommodations(std::string_view types, std::string_view
   std::set<int64_t> type_ids;
   for (const auto& [id, entry] : stored_units_.items()) {
     json type = entry.is_object() ? entry.value("mphb_type_id", json()) : json();
-    if (!type.is_number_integer() && entry.is_object() && entry.contains("row")) type = entry["row"].value("mphb_type_id", json());
+    if (!type.is_number_integer()) type = field_of(object_member(entry, "row"), "mphb_type_id");
     if (type.is_number_integer()) known_units[id] = type;
-    if (entry.is_object() && entry.contains("row") && entry["row"].contains("name") && entry["row"]["name"].is_string()) {
-      unit_names_[std::stoll(id)] = entry["row"]["name"].get<std::string>();
+    const json name = field_of(object_member(entry, "row"), "name");
+    if (name.is_string()) {
+      unit_names_[std::stoll(id)] = name.get<std::string>();
     }
   }
   for (const auto& [id, entry] : stored_types_.items()) type_ids.insert(std::stoll(id));
@@ -189,13 +211,13 @@ std::string SyncPreview::accommodations(std::string_view types, std::string_view
   }
   for (const auto& id : plan["deactivate_types"]) {
     const json stored = stored_types_.value(std::to_string(id.get<int64_t>()), json::object());
-    json row = stored.value("row", json::object());
+    json row = object_member(stored, "row");
     row["mphb_type_id"] = id;
     add_type_outcome(row, "gone");
   }
   for (const auto& id : plan["deactivate_units"]) {
     const json stored = stored_units_.value(std::to_string(id.get<int64_t>()), json::object());
-    json row = stored.value("row", json::object());
+    json row = object_member(stored, "row");
     row["mphb_accommodation_id"] = id;
     add_unit_outcome(row, "gone");
   }
@@ -329,12 +351,12 @@ std::string SyncPreview::confirm(int64_t booking_id, int http_status, std::strin
   for (const auto& w : answer.value("warnings", json::array())) diagnostics_.warn(w.value("code", ""), w.value("path", ""), w.value("message", ""));
   if (answer.value("decision", "") == "gone") {
     const json stored = stored_bookings_.value(std::to_string(booking_id), json::object());
-    const json row = stored.value("row", json::object());
+    const json row = object_member(stored, "row");
     json rooms = json::array();
-    for (const auto& room : stored.value("rooms", json::array())) {
-      const json unit = room.value("mphb_accommodation_id", json());
+    for (const auto& room : array_member(stored, "rooms")) {
+      const json unit = field_of(room, "mphb_accommodation_id");
       auto name = unit.is_number_integer() ? unit_names_.find(unit.get<int64_t>()) : unit_names_.end();
-      rooms.push_back({{"mphb_accommodation_id", unit}, {"mphb_type_id", room.value("mphb_type_id", json())},
+      rooms.push_back({{"mphb_accommodation_id", unit}, {"mphb_type_id", field_of(room, "mphb_type_id")},
                        {"unit_name", name != unit_names_.end() ? json(name->second) : json()}});
     }
     bookings_[booking_id] = {{"booking_id", booking_id}, {"page", nullptr}, {"path", nullptr}, {"kind", stored.value("kind", json())},

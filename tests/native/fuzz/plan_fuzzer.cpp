@@ -9,6 +9,7 @@
 
 #include "bookings_sync_session.hpp"
 #include "offline_plan.hpp"
+#include "sync_preview.hpp"
 
 namespace {
 
@@ -30,7 +31,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The first byte picks the slot, so one corpus exercises all three mappers, their combination, the
   // session's streaming page reader (planned twice: the second time every record is a duplicate; and read
   // ahead per page) and its stored-state readers.
-  const uint8_t selector = size > 0 ? data[0] % 6 : 0;
+  const uint8_t selector = size > 0 ? data[0] % 8 : 0;
+  if (selector == 6 || selector == 7) {
+    // The dry run: the bytes as its stored state (rows of any shape), or as a bookings page.
+    mphb::SyncPreview preview(kTenant, kNow, selector == 6 ? bytes : std::string_view("{}"));
+    require_object(preview.accommodations(R"([{"id": 12, "title": "Double"}])", R"([{"id": 5, "accommodation_type_id": 12, "title": "D1"}])"), "errors");
+    const std::string page = selector == 7 ? std::string(bytes) : R"([{"id": 5, "status": "confirmed"}, {"id": 6, "status": "cancelled"}])";
+    const auto answer = nlohmann::json::parse(preview.bookings_page(page), nullptr, false);
+    if (answer.is_discarded() || !answer.is_object() || !answer.contains("errors")) std::abort();
+    if (answer.contains("unknown_units") && !answer["unknown_units"].empty()) {
+      require_object(preview.resolve_units(R"([{"id": 999, "status": 404}])"), "errors");
+      require_object(preview.bookings_page(page), "errors");
+    }
+    const auto reconciled = nlohmann::json::parse(preview.reconcile(1), nullptr, false);
+    if (reconciled.is_discarded() || !reconciled.is_object()) std::abort();
+    for (int64_t id : {int64_t{5}, int64_t{7}, int64_t{150}}) require_object(preview.confirm(id, 404, ""), "errors");
+    require_object(preview.diff(), "errors");
+    return 0;
+  }
   if (selector == 5) {
     // The bytes as the stored state (read without a DOM): the session reports bad state, never crashes.
     mphb::BookingsSyncSession session(kTenant, kNow, R"({"5": 12})", "[12]", bytes);

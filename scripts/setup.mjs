@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // Every set-up step `npm start` and `npm test` need on a fresh Debian 12 machine, each skipped when
 // already done: Debian packages (as root, or the exact apt-get line to run), `npm ci` when the lock
-// file changed, and the native and WebAssembly builds (CMake rebuilds only what changed).
+// file changed, and the native and WebAssembly builds (CMake rebuilds only what changed). For tests, also a
+// runnable Deno (the `deno` devDependency: the Supabase function's suite runs it).
 // Uses Node built-ins only: it runs before `npm ci`.
 //
 //   node scripts/setup.mjs --for start   packages + npm ci + WASM build
-//   node scripts/setup.mjs --for test    the same + the native build (ctest, parity tests)
+//   node scripts/setup.mjs --for test    the same + Deno + the native build (ctest, parity tests)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { denoBinary } from './deno_binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const purpose = process.argv.includes('--for') ? process.argv[process.argv.indexOf('--for') + 1] : 'test';
@@ -69,6 +72,17 @@ function ensureNodeModules() {
   writeFileSync(stamp, hash);
 }
 
+// npm ci installs it (devDependency `deno`, its binary in the optional dependency @deno/<platform>); an
+// install without dev or optional dependencies, or an unsupported platform, leaves none.
+function ensureDeno() {
+  const bin = denoBinary(root);
+  const why = bin ? spawnSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } }) : null;
+  if (bin && !why.error && why.status === 0) return;
+  const detail = !bin ? `no executable in node_modules/@deno/${process.platform}-${process.arch}* or node_modules/deno`
+    : `${bin} --version failed: ${why.error?.message ?? why.stderr.trim()}`;
+  throw new Error(`Deno is not runnable (${detail}). It comes with npm ci as the devDependency "deno"; reinstall with \`rm -rf node_modules && npm ci\` (not --omit=dev or --omit=optional)`);
+}
+
 function cmakeBuild(buildDir, configure) {
   if (!existsSync(join(root, buildDir, 'CMakeCache.txt'))) {
     log(`configuring ${buildDir}`);
@@ -97,6 +111,7 @@ function buildNative() {
 try {
   ensurePackages();
   ensureNodeModules();
+  if (purpose === 'test') ensureDeno();
   buildWasm();
   if (purpose === 'test') buildNative();
 } catch (error) {

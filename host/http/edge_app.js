@@ -7,8 +7,9 @@
 //
 // Per instance: the configuration is read from `env` at the first request, the database is opened once
 // (lazily, on that request) and the core is loaded once. A failed start (a missing variable, an
-// unreachable database) answers 500 with {code, message} naming what is missing (never a value) and is
-// tried again on the next request.
+// unreachable database, a missing .wasm core) answers 500 with {code, message} naming what is missing
+// (never a value) and is tried again on the next request; GET /api/openapi.json answers all the same (the
+// document needs neither the database nor the core).
 import { readFile } from 'node:fs/promises';
 
 import { Hono } from 'hono';
@@ -22,9 +23,10 @@ import { createCipher } from '../tenants/credential_cipher.js';
 import { loadCredentials } from '../tenants/tenant_store.js';
 import { guestTokenKey } from '../guest/guest_tokens.js';
 import { createHttpApp } from './http_app.js';
+import { openApiDocument } from './openapi_document.js';
 import { PREVIEW_PAGE } from './preview_assets.js';
 import { previewMaxBytes } from '../preview/preview_limits.js';
-import { parseCorsOrigins } from './response_policy.js';
+import { corsPolicy, noSniff, parseCorsOrigins } from './response_policy.js';
 import { platformJwtVerifier } from './staff_auth.js';
 
 const STAFF_PAGE = new URL('./staff_page.html', import.meta.url);
@@ -170,6 +172,9 @@ export function createEdgeApp(o) {
     } catch (error) {
       const code = error instanceof EdgeStartError ? error.code : 'start_failed';
       log.error({ code, err: error.message }, 'mphb-sync could not start');
+      // The contract stays readable while the instance cannot start: it depends on nothing that failed.
+      const request = withoutBasePath(c.req.raw, basePath);
+      if (new URL(request.url).pathname === '/api/openapi.json') return documentApp(env).fetch(request);
       const message = error instanceof EdgeStartError ? error.message : 'mphb-sync could not start (database or core); see the function log';
       return c.json({ code, message }, 500);
     }
@@ -181,6 +186,24 @@ export function createEdgeApp(o) {
     starting = null;
     if (db) await db.close();
   };
+  return app;
+}
+
+/**
+ * GET /api/openapi.json alone, with the headers createHttpApp gives it (nosniff; CORS when MPHB_CORS_ORIGINS
+ * parses — a bad list is what failed the start, and then no origin is allowed).
+ */
+function documentApp(env) {
+  let origins = [];
+  try {
+    origins = parseCorsOrigins(env.MPHB_CORS_ORIGINS);
+  } catch {
+    origins = [];
+  }
+  const app = new Hono();
+  app.use('*', corsPolicy(origins));
+  app.use('*', noSniff());
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument));
   return app;
 }
 

@@ -4,6 +4,7 @@
 // LEASE_SECONDS; a holder that died on this host (the CLI killed, a server crashed) is replaced at once:
 // the row names its host and process id, and a dead process holds nothing — nor does a run of this
 // process that has ended but could not delete its row. docs/operations.md.
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 
 import { syncCursorParams, syncCursorUpsertSql } from './sync_cursor_store.js';
@@ -17,7 +18,19 @@ const heldHere = new Set();
 
 /** This process, as a lock holder. */
 export function currentHolder() {
-  return { host: hostname(), pid: process.pid };
+  return { host: hostName(), pid: process.pid };
+}
+
+// Deno without --allow-sys (the Supabase function) may not tell its host name: then a name of this
+// process alone, so no other process is ever taken for one of "this host" (its lease expires instead).
+let ownHostName = null;
+function hostName() {
+  try {
+    return hostname();
+  } catch {
+    ownHostName ??= `unnamed-${randomUUID()}`;
+    return ownHostName;
+  }
 }
 
 /** Whether a process of this host is alive (EPERM: alive, another user's). Unknown → alive. */

@@ -1,6 +1,8 @@
 // The Supabase Edge Function (Deno): Deno.serve around the same fetch handler `mphb-sync serve` and the
 // Vercel function run — createHttpApp, built once per instance by createEdgeApp from the repository's own
-// modules (relative imports; deno.json maps their npm packages: hono, jose, postgres, oauth-1.0a).
+// modules (relative imports; deno.json maps their npm packages at package-lock.json's versions and takes
+// them from node_modules, "nodeModulesDir": "manual", so postgres.js runs with patches/ as on Node; PGlite,
+// Node-only, maps to a stub). tests/js/supabase_deno.test.js runs this file under Deno.
 //
 // Deploy: `supabase functions deploy mphb-sync --no-verify-jwt` (the app checks its own credentials: staff
 // tokens, platform JWTs, stream tickets) — see README.md "Deploy". The schema comes from
@@ -48,4 +50,15 @@ const app = createEdgeApp({
   },
 });
 
-Deno.serve(app.fetch);
+// Where to listen: Deno.serve's own defaults (0.0.0.0:8000, what Supabase's runtime expects) unless PORT or
+// MPHB_HOSTNAME say otherwise (tests run it on 127.0.0.1 at a free port: PORT=0). Not HOSTNAME: containers
+// set that to their own name.
+const port = env.PORT ? Number(env.PORT) : undefined;
+if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw Object.assign(new Error('PORT must be a port number (0-65535)'), { code: 'not_configured' });
+const hostname = env.MPHB_HOSTNAME || undefined;
+Deno.serve({
+  ...(port !== undefined ? { port } : {}),
+  ...(hostname ? { hostname } : {}),
+  // One JSON line, as edge_app.js logs: where it listens (the port chosen for PORT=0 included).
+  onListen: (addr: Deno.NetAddr) => console.log(JSON.stringify({ level: 'info', msg: 'mphb-sync listening', hostname: addr.hostname, port: addr.port })),
+}, app.fetch);

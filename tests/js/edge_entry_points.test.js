@@ -9,7 +9,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { jest } from '@jest/globals';
-import { createParser } from 'eventsource-parser';
 
 import { createEdgeApp } from '../../host/http/edge_app.js';
 import { createStaffToken } from '../../host/http/staff_tokens.js';
@@ -17,6 +16,7 @@ import { startSimulator } from '../../host/simulator/simulator_server.js';
 import { createCipher } from '../../host/tenants/credential_cipher.js';
 import { addTenant } from '../../host/tenants/tenant_store.js';
 import { closeTemplates, databaseKinds, openTestDatabase } from './support/test_databases.js';
+import { readSse } from './support/sse_reader.js';
 
 jest.setTimeout(90000);
 
@@ -35,29 +35,6 @@ async function addHotel(db, sim, cipher, hotel) {
   });
   const { token } = await createStaffToken(db, { tenantId: tenant.tenant_id, role: 'staff' });
   return { ...tenant, token, bookings: h.counts.bookings };
-}
-
-/** Reads a text/event-stream body with eventsource-parser, until stop(events) holds or the stream ends. */
-async function readSse(response, stop = () => false) {
-  const events = [];
-  const comments = [];
-  const parser = createParser({
-    onEvent: (e) => events.push({ event: e.event, id: e.id, data: JSON.parse(e.data) }),
-    onComment: (c) => comments.push(c.trim()),
-  });
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let ended = false;
-  while (!stop(events)) {
-    const { done, value } = await reader.read();
-    if (done) {
-      parser.feed(decoder.decode());
-      ended = true;
-      break;
-    }
-    parser.feed(decoder.decode(value, { stream: true }));
-  }
-  return { events, comments, ended, cancel: () => reader.cancel() };
 }
 
 const request = (path, { token, method = 'GET' } = {}) => new Request(`${ORIGIN}${path}`, {

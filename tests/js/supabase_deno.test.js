@@ -13,7 +13,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { jest } from '@jest/globals';
-import { createParser } from 'eventsource-parser';
 
 import { denoBinary } from '../../scripts/deno_binary.mjs';
 import { createStaffToken } from '../../host/http/staff_tokens.js';
@@ -21,6 +20,7 @@ import { startSimulator } from '../../host/simulator/simulator_server.js';
 import { createCipher } from '../../host/tenants/credential_cipher.js';
 import { addTenant } from '../../host/tenants/tenant_store.js';
 import { openTestDatabase } from './support/test_databases.js';
+import { readSse } from './support/sse_reader.js';
 
 jest.setTimeout(120000);
 
@@ -95,24 +95,6 @@ async function startFunction({ root = ROOT, env }) {
       await exited;
     },
   };
-}
-
-/** Reads a text/event-stream body until stop(events) holds or it ends. */
-async function readSse(response, stop = () => false) {
-  const events = [];
-  const parser = createParser({ onEvent: (e) => events.push({ event: e.event, id: e.id, data: JSON.parse(e.data) }) });
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let ended = false;
-  while (!stop(events)) {
-    const { done, value } = await reader.read();
-    if (done) {
-      ended = true;
-      break;
-    }
-    parser.feed(decoder.decode(value, { stream: true }));
-  }
-  return { events, ended };
 }
 
 const bearer = (token) => ({ authorization: `Bearer ${token}` });

@@ -339,7 +339,7 @@ export class BookingsSyncSession {
    *   errors: a call in the wrong mode (wrong_call) or bad session input
    */
   readPage(bytes) {
-    return this.#callBytes((input) => this.session.readPage(input.ptr, input.len), bytes);
+    return this.core.callWith((input) => this.session.readPage(input.ptr, input.len), bytes);
   }
 
   /**
@@ -375,17 +375,7 @@ export class BookingsSyncSession {
    *   marking them gone; empty unless complete
    */
   reconcile(total, active) {
-    return this.#callBytes((input) => this.session.reconcile(total, input.ptr, input.len), active ?? '');
-  }
-
-  // Bytes in, one buffer out: the answer is decoded before the next call reuses the core's buffer.
-  #callBytes(call, value) {
-    const input = this.core.writeInput(value);
-    try {
-      return JSON.parse(this.core.decodeText(call(input)));
-    } finally {
-      if (input.ptr) this.core.module._free(input.ptr);
-    }
+    return this.core.callWith((input) => this.session.reconcile(total, input.ptr, input.len), active ?? '');
   }
 
   /**

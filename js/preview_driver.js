@@ -5,7 +5,7 @@
 //   const driver = new PreviewDriver(core.syncPreview({tenantId, now, stored}), {fetchUnit, fetchBooking})
 //   driver.accommodations(typesJson, unitsJson)  → {counts, warnings, errors}
 //   await driver.page(bytes)                     → each page of /bookings, in order
-//   await driver.finish({total, consistent})     → reconcile and confirmations; then driver.diff()
+//   await driver.finish({total})                 → reconcile and confirmations; then driver.diff()
 
 /** Thrown when the core refuses a step: the sync would have stopped there too. */
 export class PreviewStopped extends Error {
@@ -54,11 +54,12 @@ export class PreviewDriver {
   }
 
   /**
-   * After the last page. Reconcile runs only when the pass was whole (its totals held), as in the sync.
-   * @param {{total: number|null, consistent: boolean}} pass
+   * After the last page. The core decides, as in the sync, whether the pass saw enough to reconcile;
+   * without X-WP-Total there is nothing to check the pass against.
+   * @param {{total: number|null}} pass total: X-WP-Total of the pass
    */
-  async finish({ total, consistent }) {
-    if (!consistent || total === null || total === undefined) return { complete: false, confirm: [] };
+  async finish({ total }) {
+    if (total === null || total === undefined) return { complete: false, confirm: [] };
     const reconcile = this.preview.reconcile(total);
     if (!this.fetchBooking) return reconcile;
     for (const id of reconcile.confirm) {

@@ -115,7 +115,7 @@ async function previewServer({ tenant, token }) {
         postMessage({ type: 'progress', stage: 'reservations', current: header.page, total: header.total_pages });
       } else if (header.frame === 'end') {
         postMessage({ type: 'progress', stage: 'reconcile', current: 0, total: 0 });
-        await driver.finish({ total: header.total, consistent: header.consistent });
+        await driver.finish({ total: header.total });
         postMessage({ type: 'done', diffText: driver.diffText(), raw, source: { ...source, requests: header.requests } });
         return;
       } else if (header.frame === 'error') {

@@ -61,7 +61,7 @@ export async function runDryRun({ db, core, tenant, client, clock = () => new Da
       });
       requests += pass.requests;
       emit({ type: 'progress', stage: 'reconcile', message: 'confirming bookings missing from the pass' });
-      await driver.finish({ total: pass.total, consistent: pass.consistent });
+      await driver.finish({ total: pass.total });
     } catch (error) {
       throw fail(error, 'reservations');
     }

@@ -4,7 +4,10 @@
 
 // Timestamps as the core writes them (UTC, seconds, "Z"); numerics as exact decimal text.
 const utc = (column) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
-const rowOf = (alias, extra) => `((to_jsonb(${alias}) - 'created_at' - 'updated_at' - 'guest_documents' - 'staff_notes') || jsonb_build_object(${extra}))`;
+const rowOf = (alias, extra = '') => {
+  const row = `(to_jsonb(${alias}) - 'created_at' - 'updated_at' - 'guest_documents' - 'staff_notes')`;
+  return extra ? `(${row} || jsonb_build_object(${extra}))` : row;
+};
 const ACCOMMODATION_EXTRA = (a) => `'placeholder_since', ${utc(`${a}.placeholder_since`)}, 'upstream_gone_at', ${utc(`${a}.upstream_gone_at`)}`;
 
 const PREVIEW_STATE_SQL = `select json_build_object(
@@ -18,7 +21,7 @@ const PREVIEW_STATE_SQL = `select json_build_object(
   'bookings', coalesce((select jsonb_object_agg(r.external_booking_id, jsonb_build_object('hash', r.content_hash, 'kind', 'reservation',
       'is_active', r.upstream_gone_at is null,
       'row', ${rowOf('r', `'total_price', r.total_price::text, 'booked_at', ${utc('r.booked_at')}, 'upstream_gone_at', ${utc('r.upstream_gone_at')}`)},
-      'rooms', coalesce((select jsonb_agg(${rowOf('j', "'_', null")} - '_' order by j.position)
+      'rooms', coalesce((select jsonb_agg(${rowOf('j')} order by j.position)
         from public.reservation_accommodations j where j.tenant_id = $1 and j.reservation_id = r.id), '[]'::jsonb)))
     from public.guest_reservations r where r.tenant_id = $1), '{}'::jsonb)
   || coalesce((select jsonb_object_agg(b.external_booking_id, jsonb_build_object('hash', b.content_hash, 'kind', 'block',

@@ -5,6 +5,8 @@
 // Also: the changed fields of an update.
 import { jest } from '@jest/globals';
 
+import { loadCore } from '../../js/core.js';
+import { PreviewDriver } from '../../js/preview_driver.js';
 import { runDryRun } from '../../host/preview/dry_run.js';
 import { bookingVersions, bookingsWritten } from './support/booking_versions.js';
 import { closeTemplates, databaseKinds } from './support/test_databases.js';
@@ -110,6 +112,34 @@ describe.each(databaseKinds())('dry run on %s', (kind) => {
       expect(diff.counts).toMatchObject({ updated: 2, cancelled: 1, created: 0 });
     } finally {
       await h.close();
+    }
+  });
+});
+
+// The sync reconciles whenever the core says the pass saw enough (seen ≥ X-WP-Total, no page errors),
+// even when the total moved during the pass (a booking created mid-pass): the dry run must too.
+describe('the dry run reconciles as the sync does', () => {
+  test('a pass whose totals moved is still reconciled when the core says it is complete', async () => {
+    const { readFileSync } = await import('node:fs');
+    const example = (f) => readFileSync(new URL(`../../examples/seaside-hotel/${f}`, import.meta.url), 'utf8');
+    const core = await loadCore();
+    const bookings = JSON.parse(example('bookings.json'));
+    const preview = core.syncPreview({ tenantId: '0b6e0f36-8f3e-4c55-9a51-4a1f6d2e9c10', now: '2026-12-01T12:00:00Z',
+      stored: { bookings: { 999999: { hash: 'h', kind: 'reservation', is_active: true } } } });
+    try {
+      const asked = [];
+      const driver = new PreviewDriver(preview, {
+        fetchUnit: async (id) => ({ id, status: 404, body: null }),
+        fetchBooking: async (id) => { asked.push(id); return { status: 404, body: '' }; },
+      });
+      driver.accommodations(example('accommodation_types.json'), example('accommodations.json'));
+      await driver.page(new TextEncoder().encode(JSON.stringify(bookings)));
+      const reconcile = await driver.finish({ total: bookings.length, consistent: false });
+      expect(reconcile.complete).toBe(true);
+      expect(asked).toEqual([999999]);
+      expect(driver.diff().counts.gone).toBe(1);
+    } finally {
+      preview.close();
     }
   });
 });

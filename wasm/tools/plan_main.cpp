@@ -9,8 +9,8 @@
 //     `sync-all --dry-run`) through mphb::SyncPreview in the order js/preview_driver.js drives it, and
 //     prints diff() to stdout with no trailing newline: the WASM core must print the same bytes.
 //     The transcript: {tenant_id, now, stored, accommodation_types, accommodations, pages: [text],
-//     units: {"<id>": {status, body}}, bookings: {"<id>": {status, body: text}}, total: int|null,
-//     consistent}. Units or bookings the core asks for that it does not hold answer 404.
+//     units: {"<id>": {status, body}}, bookings: {"<id>": {status, body: text}}, total: int|null}.
+//     Units or bookings the core asks for that it does not hold answer 404.
 //     Exit: 0 diff without errors, 1 diff with errors (or the preview stopped: the reason on stderr),
 //     2 usage, an unreadable file or a transcript of the wrong shape (the reason on stderr).
 #include <cstdint>
@@ -92,7 +92,6 @@ struct Transcript {
   json units = json::object();     // "<id>" → {status: int, body?}
   json bookings = json::object();  // "<id>" → {status: int, body: string}
   std::optional<int64_t> total;
-  bool consistent = false;
 };
 
 // Fills `out` from the parsed document; on a wrong shape answers the field at fault (and why).
@@ -132,9 +131,6 @@ std::optional<std::string> read_transcript(const json& doc, Transcript& out) {
   auto total = doc.find("total");
   if (total == doc.end() || !(total->is_null() || total->is_number_integer())) return std::string("total must be an integer or null");
   if (total->is_number_integer()) out.total = total->get<int64_t>();
-  auto consistent = doc.find("consistent");
-  if (consistent == doc.end() || !consistent->is_boolean()) return std::string("consistent must be a boolean");
-  out.consistent = consistent->get<bool>();
   return std::nullopt;
 }
 
@@ -186,8 +182,8 @@ std::optional<std::string> drive_preview(mphb::SyncPreview& preview, const Trans
     }
     if (has_items(answer_of(preview.bookings_page(page)), "unknown_units")) return std::string("unresolved_units: units still unknown after fetching them");
   }
-  // Reconcile only after a whole pass (its totals held), as the sync does.
-  if (!t.consistent || !t.total) return std::nullopt;
+  // The core decides whether the pass saw enough to reconcile, as in the sync; without a total, nothing to check.
+  if (!t.total) return std::nullopt;
   const json reconcile = answer_of(preview.reconcile(*t.total));
   auto confirm = reconcile.find("confirm");
   if (confirm == reconcile.end() || !confirm->is_array()) return std::nullopt;

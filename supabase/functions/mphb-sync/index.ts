@@ -39,15 +39,7 @@ const app = createEdgeApp({
     .catch(() => '<!doctype html><title>My stay</title><p>The guest page is not in the function bundle.</p>'),
   previewPage: () => Deno.readTextFile(file('../../../host/http/preview_page.html'))
     .catch(() => '<!doctype html><title>mphb-sync preview</title><p>The preview page is not in the function bundle.</p>'),
-  // The preview's scripts and .wasm, by the URL paths of host/http/preview_assets.js.
-  previewAsset: (path: string) => {
-    const files: Record<string, string> = {
-      '/preview/js/core.js': 'js/core.js', '/preview/js/page_plan.js': 'js/page_plan.js', '/preview/js/preview_driver.js': 'js/preview_driver.js',
-      '/preview/js/preview_worker.js': 'host/http/preview_worker.js', '/preview/dist/wasm/mphb_core.mjs': 'dist/wasm/mphb_core.mjs',
-      '/preview/dist/wasm/mphb_core.wasm': 'dist/wasm/mphb_core.wasm',
-    };
-    return files[path] ? Deno.readFile(file(`../../../${files[path]}`)) : Promise.resolve(null);
-  },
+  // The preview's scripts and .wasm: createEdgeApp's default reads them (host/http/preview_assets.js).
 });
 
 // Where to listen: Deno.serve's own defaults (0.0.0.0:8000, what Supabase's runtime expects) unless PORT or

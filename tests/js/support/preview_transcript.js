@@ -5,7 +5,7 @@
 //
 // Transcript (JSON-serialisable; strings hold exactly the bytes the core was given, decoded as UTF-8):
 //   {tenant_id, now, stored, accommodation_types, accommodations, pages: [text, …],
-//    units: {"<id>": {status, body}}, bookings: {"<id>": {status, body: text}}, total, consistent}
+//    units: {"<id>": {status, body}}, bookings: {"<id>": {status, body: text}}, total}
 import { runDryRun } from '../../../host/preview/dry_run.js';
 import { pagesAsJson } from '../../../host/motopress/pages_json.js';
 import { PreviewDriver, PreviewStopped } from '../../../js/preview_driver.js';
@@ -28,7 +28,7 @@ const utf8Decoder = new TextDecoder();
 export async function recordPreviewTranscript({ db, core, tenant, client, clock = () => new Date() }) {
   const transcript = {
     tenant_id: tenant.tenant_id, now: null, stored: null, accommodation_types: null, accommodations: null,
-    pages: [], units: {}, bookings: {}, total: null, consistent: false,
+    pages: [], units: {}, bookings: {}, total: null,
   };
   // runDryRun reads the clock once; record the very time it used rather than asking the clock again.
   const recordingClock = () => {
@@ -66,7 +66,7 @@ export async function replayPreviewTranscript(core, transcript) {
     try {
       driver.accommodations(utf8Encoder.encode(transcript.accommodation_types), utf8Encoder.encode(transcript.accommodations));
       for (const page of transcript.pages) await driver.page(utf8Encoder.encode(page));
-      await driver.finish({ total: transcript.total, consistent: transcript.consistent });
+      await driver.finish({ total: transcript.total });
     } catch (error) {
       if (!(error instanceof PreviewStopped)) throw error;
     }
@@ -110,7 +110,6 @@ function recordingClient(client, transcript) {
         },
       });
       transcript.total = summary.total ?? null;
-      transcript.consistent = summary.consistent;
       return summary;
     },
     async getOne(collection, id, options) {

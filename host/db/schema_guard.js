@@ -32,8 +32,8 @@ export class SchemaConflictError extends Error {
 /**
  * Throws SchemaConflictError when a table the migrations create exists without all of its required columns.
  * @param {object} db  the database interface (host/db/database.js)
- * @param {{migrationsDir: string, bookkeepingSql?: string, bookkeepingTable?: string}} o
- *   migrationsDir: the directory of the *.sql migrations (name order); bookkeepingSql: the DDL of the table
+ * @param {{migrations: {version: string, sql: string}[], bookkeepingSql?: string, bookkeepingTable?: string}} o
+ *   migrations: the migrations in name order (readMigrations); bookkeepingSql: the DDL of the table
  *   recording applied versions (checked like the others: a foreign one is reported, never read)
  */
 export async function assertNoForeignTables(db, o) {
@@ -42,10 +42,8 @@ export async function assertNoForeignTables(db, o) {
 }
 
 /** @returns {Promise<{table: string, missing: string[]}[]>} the foreign tables, in migration order */
-export async function findForeignTables(db, { migrationsDir, bookkeepingSql, bookkeepingTable = 'public.mphb_schema_migrations' }) {
-  const migrations = await readMigrations(migrationsDir);
-  if (bookkeepingSql) migrations.unshift({ version: null, sql: bookkeepingSql });
-  const definition = parseMigrations(migrations);
+export async function findForeignTables(db, { migrations, bookkeepingSql, bookkeepingTable = 'public.mphb_schema_migrations' }) {
+  const definition = parseMigrations(bookkeepingSql ? [{ version: null, sql: bookkeepingSql }, ...migrations] : migrations);
   const existing = await existingColumns(db, [...definition.keys()]);
 
   let appliedVersions = new Set();

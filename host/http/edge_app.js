@@ -1,5 +1,6 @@
-// The builder both edge entry points call: the Vercel function (api/[[...route]].js) and the Supabase Edge
-// Function (supabase/functions/mphb-sync/index.ts) serve createEdgeApp(...).fetch, which hands every
+// The builder both edge entry points call, through the edge bundle's createBundledEdgeApp
+// (host/http/bundled_edge_app.js): the Vercel function (api/[[...route]].js) and the Supabase Edge Function
+// (supabase/functions/mphb-sync/index.ts) serve createEdgeApp(...).fetch, which hands every
 // request to the one handler `mphb-sync serve` also runs (createHttpApp). Edge settings: PostgreSQL only
 // (DATABASE_URL; the embedded PGlite database is Node-only), a run whose SSE client disconnects stops at
 // the next page boundary and is recorded as `interrupted` (onDisconnect 'stop'), and the platform's
@@ -58,8 +59,10 @@ const consoleLog = {
  *   lives as long as the instance does)
  * @param {string} [o.basePath]  a prefix the platform leaves on the path, removed before routing
  *   (Supabase: '/mphb-sync', the function's name)
- * @param {boolean} [o.migrate=false]  apply supabase/migrations/*.sql on the first open (the .sql files
- *   must be deployed with the code); without it the schema must exist already (`supabase db push`)
+ * @param {boolean} [o.migrate=false]  apply the migrations on the first open; without it the schema must
+ *   exist already (`supabase db push`)
+ * @param {{version: string, sql: string}[]} [o.migrations]  what `migrate` applies (default: the .sql files of
+ *   supabase/migrations, read from this checkout; the edge bundle passes the copies it carries)
  * @param {object|(() => object|Promise<object>)} [o.coreOptions]  options for loadCore, e.g. {wasmBinary}
  * @param {() => string|Promise<string>} [o.staffPage]  the staff page HTML (default: host/http/staff_page.html)
  * @param {object} [o.db]  an open database to use instead of opening DATABASE_URL (tests); not closed by close()
@@ -124,7 +127,7 @@ export function createEdgeApp(o) {
     if (!db) {
       db = await openDatabase({ url, migrate: false });
       try {
-        if (o.migrate) await applyMigrations(db);
+        if (o.migrate) await applyMigrations(db, { migrations: o.migrations });
         else await requireSchema(db);
       } catch (error) {
         await db.close().catch(() => {});

@@ -205,11 +205,17 @@ export function createHttpApp(deps) {
         wake();
       });
       const heartbeat = setInterval(() => { stream.write(': heartbeat\n\n').catch(() => {}); }, heartbeatMs);
-      stream.onAbort(() => {
+      const gone = () => {
         if (!finished) onClientGone();
         finished = true;
         wake();
-      });
+      };
+      // Two ways a client's leaving shows: the response stream is cancelled, or (Vercel with
+      // supportsCancellation, @hono/node-server) the request's signal aborts while the stream stays open.
+      stream.onAbort(gone);
+      const signal = c.req.raw.signal;
+      signal?.addEventListener('abort', gone, { once: true });
+      if (signal?.aborted) gone();
       try {
         while (!finished) {
           if (queue.length === 0) await new Promise((resolve) => { wake = resolve; });
@@ -225,6 +231,7 @@ export function createHttpApp(deps) {
         }
       } finally {
         clearInterval(heartbeat);
+        signal?.removeEventListener('abort', gone);
         unsubscribe();
       }
     });

@@ -1,12 +1,9 @@
 // The edge entry points (README "Deploy"): createEdgeApp — the builder the Vercel function and the
 // Supabase Edge Function share — serves a full Sync All over Server-Sent Events through app.fetch, stops a
 // run whose client went away (edge mode), strips Supabase's function-name prefix, and refuses to start
-// without its configuration, naming what is missing and never a value (the OpenAPI document still answers);
-// the Vercel function module answers Web Requests with that handler. The Supabase function itself runs
-// under Deno in supabase_deno.test.js.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// without its configuration, naming what is missing and never a value (the OpenAPI document still answers).
+// The deployed forms run elsewhere: the Supabase function under Deno (supabase_deno.test.js), the Vercel
+// function as `vercel build` makes it (vercel_function.test.js).
 
 import { jest } from '@jest/globals';
 
@@ -20,7 +17,6 @@ import { readSse } from './support/sse_reader.js';
 
 jest.setTimeout(90000);
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const BASE = '/api/integrations/motopress';
 const SILENT = { info() {}, warn() {}, error() {} };
@@ -242,96 +238,6 @@ describe('createEdgeApp configuration', () => {
       expect(text).not.toContain(KEY);
     }
     await app.close();
-  });
-});
-
-describe('the Vercel function (api/[[...route]].js)', () => {
-  const saved = {};
-  let vercel;
-  let db;
-  let consoleError;
-
-  beforeAll(async () => {
-    // The function logs JSON lines on the console (the platform collects them); kept here to be read.
-    consoleError = jest.spyOn(console, 'error').mockImplementation(() => {});
-    for (const name of ['DATABASE_URL', 'MPHB_ENCRYPTION_KEY', 'MPHB_JWT_SECRET', 'MPHB_JWKS_URL']) {
-      saved[name] = process.env[name];
-      delete process.env[name];
-    }
-    process.env.MPHB_ENCRYPTION_KEY = KEY;
-    vercel = await import(pathToFileURL(resolve(ROOT, 'api/[[...route]].js')).href);
-  });
-  afterAll(async () => {
-    consoleError.mockRestore();
-    await vercel?.app?.close();
-    await db?.close();
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
-
-  test('exports one Web handler for every method (hono/vercel handle)', () => {
-    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']) {
-      expect(typeof vercel[method]).toBe('function');
-      expect(vercel[method]).toBe(vercel.GET);
-    }
-    expect(vercel.default).toBeUndefined(); // a default function would get Node's (req, res) on Vercel
-  });
-
-  test('without DATABASE_URL it answers 500 not_configured', async () => {
-    const response = await vercel.GET(new Request(`${ORIGIN}${BASE}/health?tenant_id=seaside`));
-    expect(response.status).toBe(500);
-    expect(await response.json()).toMatchObject({ code: 'not_configured' });
-    const line = JSON.parse(consoleError.mock.calls.at(-1)[0]);
-    expect(line).toMatchObject({ level: 'error', code: 'not_configured', msg: 'mphb-sync could not start' });
-    expect(line.err).toMatch(/DATABASE_URL/);
-  });
-
-  (process.env.MPHB_TEST_DATABASE_URL ? test : test.skip)('with DATABASE_URL (a fresh PostgreSQL database) it answers the OpenAPI document, and 401 to a staff endpoint without credentials', async () => {
-    db = await openTestDatabase('postgres');
-    const cipher = await createCipher(KEY);
-    const tenant = await addTenant(db, cipher, { slug: 'seaside', name: 'Seaside', siteUrl: 'https://hotel.example', consumerKey: 'ck_1', consumerSecret: 'cs_1' });
-    process.env.DATABASE_URL = db.testUrl;
-
-    const doc = await vercel.GET(new Request(`${ORIGIN}/api/openapi.json`));
-    expect(doc.status).toBe(200);
-    expect(doc.headers.get('content-type')).toMatch(/^application\/json/);
-    const json = await doc.json();
-    expect(json.openapi).toMatch(/^3\.1\./);
-    expect(json.paths).toHaveProperty([`${BASE}/sync-all`]);
-
-    for (const [handler, method, path] of [
-      [vercel.POST, 'POST', `${BASE}/sync-all?tenant_id=seaside`],
-      [vercel.POST, 'POST', `${BASE}/sync?tenant_id=seaside`],
-      [vercel.GET, 'GET', `${BASE}/runs?tenant_id=${tenant.tenant_id}`],
-      [vercel.GET, 'GET', `${BASE}/health?tenant_id=seaside`],
-    ]) {
-      const response = await handler(new Request(`${ORIGIN}${path}`, { method }));
-      expect(response.status).toBe(401);
-      expect(await response.json()).toMatchObject({ code: 'unauthenticated' });
-    }
-
-    const { token } = await createStaffToken(db, { tenantId: tenant.tenant_id, role: 'admin' });
-    const runs = await vercel.GET(new Request(`${ORIGIN}${BASE}/runs?tenant_id=seaside`, { headers: { authorization: `Bearer ${token}` } }));
-    expect(runs.status).toBe(200);
-    expect(await runs.json()).toMatchObject({ runs: [] });
-  });
-});
-
-describe('vercel.json', () => {
-  test('every path reaches the function, which is deployed with the .wasm core and the migrations', () => {
-    const config = JSON.parse(readFileSync(resolve(ROOT, 'vercel.json'), 'utf8'));
-    expect(config.rewrites).toContainEqual({ source: '/(.*)', destination: '/api/[[...route]]' });
-    const [fn] = Object.values(config.functions);
-    expect(fn.includeFiles).toMatch(/dist\/wasm/);
-    expect(fn.includeFiles).toMatch(/supabase\/migrations/);
-    expect(fn.includeFiles).toMatch(/host\/http\/staff_page\.html/);
-    expect(fn.includeFiles).toMatch(/host\/http\/guest_page\.html/);
-    // The preview page, its worker and the core's modules it serves to browsers.
-    expect(fn.includeFiles).toMatch(/host\/http\/preview_page\.html/);
-    expect(fn.includeFiles).toMatch(/host\/http\/preview_worker\.js/);
-    expect(fn.includeFiles).toMatch(/js\/\*\*/);
   });
 });
 

@@ -1,18 +1,20 @@
-// The Supabase Edge Function (supabase/functions/mphb-sync/index.ts) under real Deno — the `deno` npm
-// package, pinned in devDependencies — on this run's PostgreSQL (MPHB_TEST_DATABASE_URL) against the
-// simulator, called over HTTP as Supabase calls it (paths under /mphb-sync): staff auth (401, 403), a stream
-// ticket and Sync All over SSE to `complete` with its rows in PostgreSQL, a re-sync that writes nothing, a
-// client that leaves mid-stream (the run ends `interrupted`), and the OpenAPI document. Then two instances
-// that cannot start — no DATABASE_URL, no .wasm — answer the documented 500s while /api/openapi.json still
-// answers. The function's deno.json resolves every import: its npm packages from node_modules (the copies
-// Node runs, postgres.js with patches/ applied), so Deno fetches nothing.
+// The Supabase Edge Function (supabase/functions/mphb-sync: index.ts and the self-contained edge bundle
+// mphb_edge.js) under real Deno — the `deno` npm package, pinned in devDependencies — on this run's
+// PostgreSQL (MPHB_TEST_DATABASE_URL) against the simulator, called over HTTP as Supabase calls it (paths
+// under /mphb-sync). It runs a copy of the function's folder alone, in a temporary directory (no repository,
+// no node_modules around it), with network access to loopback and no file access: staff auth (401, 403), a
+// stream ticket and Sync All over SSE to `complete` with its rows in PostgreSQL, a re-sync that writes
+// nothing, a client that leaves mid-stream (the run ends `interrupted`), the pages and the OpenAPI document.
+// Then two instances that cannot start — no DATABASE_URL, a damaged .wasm — answer the documented 500s while
+// /api/openapi.json still answers.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { jest } from '@jest/globals';
+import { parse as parseToml } from 'smol-toml';
 
 import { denoBinary } from '../../scripts/deno_binary.mjs';
 import { createStaffToken } from '../../host/http/staff_tokens.js';
@@ -21,6 +23,7 @@ import { createCipher } from '../../host/tenants/credential_cipher.js';
 import { addTenant } from '../../host/tenants/tenant_store.js';
 import { openTestDatabase } from './support/test_databases.js';
 import { readSse } from './support/sse_reader.js';
+import { leaveMidSync, rowVersions, waitForRun } from './support/deployed_runs.js';
 
 jest.setTimeout(120000);
 
@@ -45,22 +48,27 @@ function requireTestDatabase() {
   }
 }
 
+/** A copy of the function's folder, alone in a temporary directory: what `supabase functions deploy` uploads. */
+function copyFunction() {
+  const dir = mkdtempSync(join(tmpdir(), 'mphb-deno-'));
+  cpSync(join(ROOT, FUNCTION_DIR), dir, { recursive: true });
+  return dir;
+}
+
 /**
- * `deno run` of index.ts in `root` (the checkout, or a copy of it) with exactly `env` (plus Deno's own
+ * `deno run` of index.ts in `fnDir` (a copy of the function's folder) with exactly `env` (plus Deno's own
  * settings), listening on 127.0.0.1 at a free port. Resolves once it listens.
  */
-async function startFunction({ root = ROOT, env }) {
-  const fnDir = join(root, FUNCTION_DIR);
+async function startFunction({ fnDir, env }) {
   const args = [
     'run', '--no-prompt',
-    // The function's own import map (Deno would otherwise take the nearest config from the working directory).
+    // The function's own deno.json (Deno would otherwise look for one from the working directory up).
     `--config=${join(fnDir, 'deno.json')}`,
     // Loopback only: where it listens, PostgreSQL and the simulator.
     '--allow-net=127.0.0.1',
     // Deno.env.toObject() needs the whole environment; the child's is exactly the one given here.
     '--allow-env',
-    // What it reads at run time: the .wasm core and the pages (host/http), the preview's scripts (js/).
-    `--allow-read=${['dist/wasm', 'host/http', 'js'].map((p) => join(root, p)).join(',')}`,
+    // No --allow-read: the bundle carries the .wasm, the pages and the preview's files.
     join(fnDir, 'index.ts'),
   ];
   const child = spawn(deno(), args, {
@@ -109,40 +117,34 @@ async function openApiAnswers(fn) {
   expect(doc.paths).toHaveProperty(['/api/integrations/motopress/sync-all']);
 }
 
-/** Every row version of the tenant's synced tables: equal before and after ⇔ nothing was written. */
-async function rowVersions(db, tenantId) {
-  const rows = await db.query(`
-    select 'type' as t, id::text, xmin::text from hotels.accommodation_types where tenant_id = $1
-    union all select 'unit', id::text, xmin::text from hotels.accommodation_units where tenant_id = $1
-    union all select 'reservation', id::text, xmin::text from public.guest_reservations where tenant_id = $1
-    union all select 'room', id::text, xmin::text from public.reservation_accommodations where tenant_id = $1
-    union all select 'block', id::text, xmin::text from public.calendar_blocks where tenant_id = $1
-    order by 1, 2`, [tenantId]);
-  return rows.map((r) => `${r.t}:${r.id}:${r.xmin}`);
-}
-
-async function waitForRun(db, runId) {
-  for (let i = 0; i < 300; i += 1) {
-    const [run] = await db.query('select status, error_code from public.sync_runs where id = $1', [runId]);
-    if (run && run.status !== 'running') return run;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${runId} still running after 30 s`);
-}
+describe('supabase/config.toml', () => {
+  test('deploys mphb-sync from its own folder, without the gateway\'s JWT check and without static files', () => {
+    const config = parseToml(readFileSync(join(ROOT, 'supabase/config.toml'), 'utf8'));
+    expect(config.db.major_version).toBe(15);
+    const fn = config.functions['mphb-sync'];
+    expect(fn).toMatchObject({ enabled: true, verify_jwt: false });
+    expect(fn.static_files).toBeUndefined();
+    for (const key of ['entrypoint', 'import_map']) {
+      const path = resolve(ROOT, 'supabase', fn[key]);
+      expect(path.startsWith(`${join(ROOT, FUNCTION_DIR)}/`)).toBe(true);
+      expect(readFileSync(path).length).toBeGreaterThan(0);
+    }
+  });
+});
 
 describe('the Supabase function\'s module graph (deno info)', () => {
-  test('resolves whole from the checkout: postgres.js from node_modules with patches/ applied, PGlite to its stub, nothing from a registry', () => {
-    const fnDir = join(ROOT, FUNCTION_DIR);
-    const info = JSON.parse(execFileSync(deno(), ['info', '--json', `--config=${join(fnDir, 'deno.json')}`, join(fnDir, 'index.ts')],
-      { cwd: fnDir, env: denoEnv(), encoding: 'utf8' }));
-    expect(info.modules.filter((m) => m.error).map((m) => `${m.specifier}: ${m.error}`)).toEqual([]);
-    const specifiers = info.modules.map((m) => m.specifier);
-    expect(specifiers.filter((s) => !s.startsWith('file:') && !s.startsWith('node:'))).toEqual([]);
-    expect(specifiers).toContain(pathToFileURL(join(ROOT, 'node_modules/postgres/src/index.js')).href);
-    expect(specifiers).toContain(pathToFileURL(join(fnDir, 'pglite_unavailable.js')).href);
-    expect(specifiers.filter((s) => s.includes('/@electric-sql/'))).toEqual([]);
-    // The copy Deno loads is the one patch-package patched for Node.
-    expect(readFileSync(join(ROOT, 'node_modules/postgres/src/connection.js'), 'utf8')).toContain('closed meanwhile: its queries were already rejected');
+  test('is the folder alone: index.ts and the bundle, which imports only node: built-ins — no npm package, no PGlite, nothing outside', () => {
+    const fnDir = copyFunction();
+    try {
+      const info = JSON.parse(execFileSync(deno(), ['info', '--json', `--config=${join(fnDir, 'deno.json')}`, join(fnDir, 'index.ts')],
+        { cwd: fnDir, env: denoEnv(), encoding: 'utf8' }));
+      expect(info.modules.filter((m) => m.error).map((m) => `${m.specifier}: ${m.error}`)).toEqual([]);
+      const specifiers = info.modules.map((m) => m.specifier);
+      expect(specifiers.filter((s) => !s.startsWith('node:')).sort()).toEqual([pathToFileURL(join(fnDir, 'index.ts')).href, pathToFileURL(join(fnDir, 'mphb_edge.js')).href].sort());
+      expect(specifiers.filter((s) => s.startsWith('node:')).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(fnDir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -152,9 +154,11 @@ describe('the Supabase function under Deno, on PostgreSQL', () => {
   let fn;
   let hotel;
   let other;
+  let fnDir;
 
   beforeAll(async () => {
     requireTestDatabase();
+    fnDir = copyFunction();
     const cipher = await createCipher(KEY);
     [db, sim] = await Promise.all([
       openTestDatabase('postgres'), // migrated here: the function does not migrate (migrate: false)
@@ -165,24 +169,27 @@ describe('the Supabase function under Deno, on PostgreSQL', () => {
     hotel.token = (await createStaffToken(db, { tenantId: hotel.tenant_id, role: 'staff' })).token;
     other = await addTenant(db, cipher, { slug: 'other', name: 'Other', siteUrl: 'https://other.example', consumerKey: 'ck_1', consumerSecret: 'cs_1' });
     other.token = (await createStaffToken(db, { tenantId: other.tenant_id, role: 'staff' })).token;
-    fn = await startFunction({ env: { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY } });
+    fn = await startFunction({ fnDir, env: { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY } });
   });
   afterAll(async () => {
     await fn?.stop();
     await sim?.stop();
     await db?.close();
+    if (fnDir) rmSync(fnDir, { recursive: true, force: true });
   });
 
   test('/api/openapi.json answers the OpenAPI 3.1 document', async () => {
     await openApiAnswers(fn);
   });
 
-  test('the pages and the preview\'s files come from their files in the checkout (the read permission suffices)', async () => {
+  test('the pages and the preview\'s files are served from the bundle, byte for byte the checkout\'s files', async () => {
     for (const [path, file, type] of [
       ['/mphb-sync/', 'host/http/staff_page.html', /^text\/html/],
       ['/mphb-sync/my-stay?tenant=hotel', 'host/http/guest_page.html', /^text\/html/],
       ['/mphb-sync/preview?tenant=hotel', 'host/http/preview_page.html', /^text\/html/],
       ['/mphb-sync/preview/dist/wasm/mphb_core.wasm', 'dist/wasm/mphb_core.wasm', /^application\/wasm/],
+      ['/mphb-sync/preview/dist/wasm/mphb_core.mjs', 'dist/wasm/mphb_core.mjs', /^text\/javascript/],
+      ['/mphb-sync/preview/js/preview_worker.js', 'host/http/preview_worker.js', /^text\/javascript/],
     ]) {
       const response = await fetch(`${fn.url}${path}`);
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
@@ -255,21 +262,8 @@ describe('the Supabase function under Deno, on PostgreSQL', () => {
 
   test('a client that leaves mid-stream: the run stops at a page boundary, recorded interrupted', async () => {
     // full=true: every bookings page is fetched again; the site holds pages 3–5 until the client has left.
-    const release = sim.hold(({ endpoint, page }) => endpoint === 'bookings' && page >= 3);
-    try {
-      const leave = new AbortController();
-      const response = await fetch(`${fn.url}${API}/sync-all?tenant_id=hotel&full=true`, { method: 'POST', headers: bearer(hotel.token), signal: leave.signal });
-      expect(response.status).toBe(200);
-      const { events, ended } = await readSse(response, (seen) => seen.some((e) => e.data.stage === 'reservations'));
-      expect(ended).toBe(false);
-      leave.abort(); // the connection closes
-      await new Promise((r) => setTimeout(r, 500)); // for Deno to see it go
-      release();
-      const run = await waitForRun(db, events[0].data.run_id);
-      expect(run).toEqual({ status: 'interrupted', error_code: 'interrupted' });
-    } finally {
-      release();
-    }
+    const run = await leaveMidSync({ url: `${fn.url}${API}/sync-all?tenant_id=hotel&full=true`, headers: bearer(hotel.token), sim, db });
+    expect(run).toEqual({ status: 'interrupted', error_code: 'interrupted' });
   });
 
   test('its log holds no secret: neither the encryption key nor a token nor MotoPress keys', () => {
@@ -281,27 +275,28 @@ describe('the Supabase function under Deno, on PostgreSQL', () => {
 
 describe('the Supabase function under Deno, when it cannot start', () => {
   let db;
-  let copy;
+  let fnDir;
+  let damaged;
 
   beforeAll(async () => {
     requireTestDatabase();
     db = await openTestDatabase('postgres');
-    // The function as a bundle without the .wasm (not listed in static_files): its modules and the core's
-    // glue (which index.ts imports, so a bundle cannot lack it), the same node_modules, no mphb_core.wasm.
-    copy = mkdtempSync(join(tmpdir(), 'mphb-deno-'));
-    for (const dir of ['host', 'js', 'supabase/functions']) cpSync(join(ROOT, dir), join(copy, dir), { recursive: true });
-    mkdirSync(join(copy, 'dist/wasm'), { recursive: true });
-    cpSync(join(ROOT, 'dist/wasm/mphb_core.mjs'), join(copy, 'dist/wasm/mphb_core.mjs'));
-    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-    cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+    fnDir = copyFunction();
+    // A damaged deploy: the bundle's .wasm cut to its first 8 bytes (a valid header, no module).
+    damaged = copyFunction();
+    const bundle = join(damaged, 'mphb_edge.js');
+    const text = readFileSync(bundle, 'utf8');
+    const wasm = /"dist\/wasm\/mphb_core\.wasm": \{ "base64": "([^"]+)"/.exec(text);
+    expect(wasm).not.toBeNull();
+    writeFileSync(bundle, text.replace(wasm[1], wasm[1].slice(0, 12)));
   });
   afterAll(async () => {
     await db?.close();
-    if (copy) rmSync(copy, { recursive: true, force: true });
+    for (const dir of [fnDir, damaged]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   test('without DATABASE_URL: 500 not_configured naming DATABASE_URL, and /api/openapi.json answers', async () => {
-    const fn = await startFunction({ env: { MPHB_ENCRYPTION_KEY: KEY } });
+    const fn = await startFunction({ fnDir, env: { MPHB_ENCRYPTION_KEY: KEY } });
     try {
       const response = await fetch(`${fn.url}${API}/health?tenant_id=hotel`, { headers: bearer('mst_x') });
       expect(response.status).toBe(500);
@@ -316,8 +311,8 @@ describe('the Supabase function under Deno, when it cannot start', () => {
     }
   });
 
-  test('without the .wasm: 500 start_failed on every endpoint, the log names the file, and /api/openapi.json answers', async () => {
-    const fn = await startFunction({ root: copy, env: { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY } });
+  test('with a damaged .wasm: 500 start_failed on every endpoint, the log says why, and /api/openapi.json answers', async () => {
+    const fn = await startFunction({ fnDir: damaged, env: { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY } });
     try {
       for (const [method, path] of [['GET', `${API}/health?tenant_id=hotel`], ['POST', `${API}/sync-all?tenant_id=hotel`], ['GET', '/mphb-sync/']]) {
         const response = await fetch(`${fn.url}${path}`, { method });
@@ -325,7 +320,7 @@ describe('the Supabase function under Deno, when it cannot start', () => {
         expect(await response.json()).toMatchObject({ code: 'start_failed' });
       }
       await openApiAnswers(fn);
-      expect(fn.output()).toMatch(/"code":"start_failed".*mphb_core\.wasm is not in the function bundle/);
+      expect(fn.output()).toMatch(/"code":"start_failed".*WebAssembly/);
       for (const secret of [KEY, new URL(db.testUrl).password].filter(Boolean)) expect(fn.output()).not.toContain(secret);
     } finally {
       await fn.stop();

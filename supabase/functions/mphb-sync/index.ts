@@ -1,14 +1,14 @@
 // The Supabase Edge Function (Deno): Deno.serve around the same fetch handler `mphb-sync serve` and the
-// Vercel function run — createHttpApp, built once per instance by createEdgeApp from the repository's own
-// modules (relative imports; deno.json maps their npm packages at package-lock.json's versions and takes
-// them from node_modules, "nodeModulesDir": "manual", so postgres.js runs with patches/ as on Node; PGlite,
-// Node-only, maps to a stub). tests/js/supabase_deno.test.js runs this file under Deno.
+// Vercel function run (createHttpApp), from mphb_edge.js — the self-contained edge bundle that
+// scripts/build_edge_bundle.mjs builds from the repository (every module and npm package, the .wasm core,
+// the pages and the preview's files inside; it imports only node:… built-ins). This folder is the whole
+// function: no static files, no import outside it. tests/js/supabase_deno.test.js runs a copy of this folder
+// alone under Deno, with network access to loopback and no file access at all.
 //
 // Deploy: `supabase functions deploy mphb-sync --no-verify-jwt` (the app checks its own credentials: staff
-// tokens, platform JWTs, stream tickets) — see README.md "Deploy". The schema comes from
-// `supabase db push` (supabase/migrations); the .wasm core, the staff, guest and preview pages and the preview's scripts are static files of the
-// function (supabase/config.toml `static_files`).
-import { createEdgeApp } from '../../../host/http/edge_app.js';
+// tokens, platform JWTs, stream tickets) — see README.md "Deploy". The schema comes from `supabase db push`
+// (supabase/migrations).
+import { createBundledEdgeApp } from './mphb_edge.js';
 
 // Present on Supabase's Edge Runtime, absent under plain Deno.
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
@@ -17,29 +17,13 @@ const env: Record<string, string | undefined> = Deno.env.toObject();
 // Supabase gives every function SUPABASE_DB_URL; DATABASE_URL (e.g. the transaction pooler) wins when set.
 env.DATABASE_URL ??= env.SUPABASE_DB_URL;
 
-const file = (path: string) => new URL(path, import.meta.url);
-
-const app = createEdgeApp({
+const app = createBundledEdgeApp({
   env,
   // Requests arrive as /mphb-sync/api/…: the function's name is the first path segment.
   basePath: '/mphb-sync',
   waitUntil: typeof EdgeRuntime !== 'undefined' ? (promise: Promise<unknown>) => EdgeRuntime.waitUntil(promise) : undefined,
-  // Migrations are applied by `supabase db push`, not at start (the .sql files are not deployed).
+  // The schema is `supabase db push`'s to apply (the bundle carries the migrations, for Vercel).
   migrate: false,
-  coreOptions: async () => {
-    try {
-      return { wasmBinary: await Deno.readFile(file('../../../dist/wasm/mphb_core.wasm')) };
-    } catch (error) {
-      throw new Error(`dist/wasm/mphb_core.wasm is not in the function bundle (build it with \`npm run setup\`; list it in supabase/config.toml static_files): ${(error as Error).message}`);
-    }
-  },
-  staffPage: () => Deno.readTextFile(file('../../../host/http/staff_page.html'))
-    .catch(() => '<!doctype html><title>mphb-sync</title><p>The staff page is not in the function bundle.</p>'),
-  guestPage: () => Deno.readTextFile(file('../../../host/http/guest_page.html'))
-    .catch(() => '<!doctype html><title>My stay</title><p>The guest page is not in the function bundle.</p>'),
-  previewPage: () => Deno.readTextFile(file('../../../host/http/preview_page.html'))
-    .catch(() => '<!doctype html><title>mphb-sync preview</title><p>The preview page is not in the function bundle.</p>'),
-  // The preview's scripts and .wasm: createEdgeApp's default reads them (host/http/preview_assets.js).
 });
 
 // Where to listen: Deno.serve's own defaults (0.0.0.0:8000, what Supabase's runtime expects) unless PORT or

@@ -16,8 +16,10 @@ export function databaseKinds() {
 /**
  * A migrated, empty database of that kind. Close it with db.close() (PostgreSQL: the database is
  * dropped by dropTestDatabase, or left for the throwaway cluster to take away).
+ * @param {'pglite'|'postgres'} kind
+ * @param {{migrate?: boolean}} [o]  migrate: false — PostgreSQL only: a database without the schema
  */
-export async function openTestDatabase(kind) {
+export async function openTestDatabase(kind, { migrate = true } = {}) {
   if (kind === 'pglite') {
     template ??= openDatabase({ url: null, dataDir: 'memory://' });
     return wrapPglite(await (await template).pglite.clone());
@@ -29,7 +31,7 @@ export async function openTestDatabase(kind) {
   await admin.end();
   const url = new URL(process.env.MPHB_TEST_DATABASE_URL);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString() });
+  const db = await openDatabase({ url: url.toString(), migrate });
   db.testUrl = url.toString();
   return db;
 }

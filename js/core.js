@@ -12,6 +12,8 @@
 import createMphbCore from '../dist/wasm/mphb_core.mjs';
 import { readPagePlan } from './page_plan.js';
 
+/** @typedef {import('../dist/wasm/mphb_core.mjs').MphbCoreModule} MphbCoreModule */
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -26,7 +28,7 @@ export async function loadCore(moduleOptions = {}) {
 }
 
 export class MphbCore {
-  /** @param {object} module an instantiated Emscripten module of mphb_core */
+  /** @param {MphbCoreModule} module an instantiated Emscripten module of mphb_core */
   constructor(module) {
     this.module = module;
   }
@@ -215,7 +217,7 @@ export class MphbCore {
    * @param {{tenant_id?: string, requested: 'auto'|'full', now: string, cursor: null|{modified_after: string|null,
    *   incremental_runs: number, filters: 'unknown'|'working'|'refused'|'ignored'}, full_every?: number,
    *   overlap_seconds?: number, probe?: {status: number, total: number|null}}} input
-   * @returns {{pass: 'full'|'incremental'|'probe', reason: string, query: object|null, filters: string, warnings, errors}}
+   * @returns {{pass: 'full'|'incremental'|'probe', reason: string, query: object|null, probe?: object, filters: string, warnings, errors}}
    */
   decideSyncPass(input) {
     return this.#call((a) => this.module.syncPassDecision(a.ptr, a.len), input);

@@ -19,8 +19,8 @@ export class PreviewStopped extends Error {
 export class PreviewDriver {
   /**
    * @param {import('./core.js').SyncPreviewSession} preview
-   * @param {object} io
-   * @param {(id: number) => Promise<{id: number, status: number, body?: object|null}>} io.fetchUnit
+   * @param {object} [io]
+   * @param {(id: number) => Promise<{id: number, status: number, body?: object|null}>} [io.fetchUnit]
    *   GET /accommodations/{id}: 200 with the record, 404 when gone
    * @param {(id: number) => Promise<{status: number, body?: string}>} [io.fetchBooking] GET /bookings/{id}
    *   (body as text); without it nothing is confirmed and nothing is called gone

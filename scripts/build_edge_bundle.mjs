@@ -91,6 +91,10 @@ export async function buildEdgeBundle(root = ROOT) {
     }],
   });
   const [file] = result.outputFiles;
+  // esbuild keeps some JSDoc comments; Deno's module graph (and Supabase's bundler) follows their
+  // import('…') types, so one naming a file outside the bundle would break the function's graph.
+  const typeImport = /^\s*(?:\/\*\*|\*|\/\/).*\bimport\(\s*['"](?!node:)[^'"]+['"]\s*\)/m.exec(file.text);
+  if (typeImport) throw new Error(`the bundle keeps a comment that imports a file, which Deno would resolve: ${typeImport[0].trim()}`);
   const [output] = Object.values(result.metafile.outputs);
   return { bytes: Buffer.from(file.contents), imports: [...new Set(output.imports.map((i) => i.path))].sort() };
 }

@@ -55,7 +55,7 @@ export async function adoptTenant(o) {
   const credentials = await readLegacyCredentials(legacyTenant.config_data, { legacyKey: o.legacyKey });
   const legacy = await readLegacyRows(legacyDb, schema, legacyTenant.tenant_id);
   report.legacy_counts = countsOf(legacy);
-  if (!credentials.ok) {
+  if (credentials.ok === false) {
     return done('unreadable_credentials', `tenant ${tenant.slug}: ${credentials.message}; its ${report.legacy_counts.reservations} legacy reservations were not classified`, { error: { code: credentials.code } });
   }
   let siteUrl;

@@ -17,6 +17,7 @@ export class InputFileError extends Error {
  * @returns {Promise<Record<string, Uint8Array|undefined>>}
  */
 export async function readInputFiles(files) {
+  /** @type {Record<string, Uint8Array|undefined>} */
   const out = {};
   for (const [flag, file] of Object.entries(files)) {
     if (file === undefined) continue;

@@ -49,7 +49,7 @@ const lastResort = (error) => {
   process.exit(1);
 };
 process.on('uncaughtException', lastResort);
-process.on('unhandledRejection', (e) => { if (process.env.MPHB_DEBUG_STACK) process.stderr.write(String(e?.stack)); lastResort(e); });
+process.on('unhandledRejection', (e) => { if (process.env.MPHB_DEBUG_STACK) process.stderr.write(String(/** @type {any} */ (e)?.stack)); lastResort(e); });
 
 try {
   await program.parseAsync(process.argv);

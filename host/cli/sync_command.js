@@ -74,6 +74,7 @@ export async function runSyncCommand(opts, kind, io = process) {
     // SIGTERM / SIGINT: finish the current page, record the run as interrupted, release the lock, exit 1.
     const stop = new AbortController();
     const onSignal = (name) => () => stop.abort(`${name} was received`);
+    /** @type {Array<['SIGTERM'|'SIGINT', () => void]>} */
     const handlers = [['SIGTERM', onSignal('SIGTERM')], ['SIGINT', onSignal('SIGINT')]];
     for (const [name, fn] of handlers) process.once(name, fn);
     try {
@@ -119,17 +120,17 @@ export function formatCounts(c, kind = 'sync-all') {
 
 /** @param {import('commander').Command} program */
 export function registerSyncCommands(program) {
-  for (const [name, kind, description] of [
+  for (const [name, kind, description] of /** @type {Array<['sync-all'|'sync', 'sync-all'|'sync', string]>} */ ([
     ['sync-all', 'sync-all', 'Sync a tenant: accommodations first, then reservations page by page, then reconcile.'],
     ['sync', 'sync', 'Sync a tenant\'s accommodation types and accommodations only.'],
-  ]) {
+  ])) {
     program.command(name)
       .description(description)
       .requiredOption('--tenant <tenant>', 'slug or UUID')
       .option('--concurrency <n>', 'MotoPress pages in flight at once (default 4)', (v) => Number(v))
       .option('--json', 'print a final machine-readable summary')
-      .option(...(kind === 'sync-all' ? ['--full', 'list every booking and reconcile (default: only bookings modified since the last complete pass, when the site allows; a full pass every MPHB_FULL_PASS_EVERY-th run, default 24)'] : ['--full', 'no effect (accepted for scripts)']))
-      .option(...(kind === 'sync-all' ? ['--dry-run', 'write nothing: print what a full Sync All would do (per type, unit and booking: create, update with the changed fields, unchanged, cancel, block, gone, placeholder, rejected); --json prints the diff as the core writes it. Exit 1 when the sync would fail'] : ['--dry-run', 'not available for sync; use sync-all --dry-run']))
+      .option('--full', kind === 'sync-all' ? 'list every booking and reconcile (default: only bookings modified since the last complete pass, when the site allows; a full pass every MPHB_FULL_PASS_EVERY-th run, default 24)' : 'no effect (accepted for scripts)')
+      .option('--dry-run', kind === 'sync-all' ? 'write nothing: print what a full Sync All would do (per type, unit and booking: create, update with the changed fields, unchanged, cancel, block, gone, placeholder, rejected); --json prints the diff as the core writes it. Exit 1 when the sync would fail' : 'not available for sync; use sync-all --dry-run')
       .addHelpText('after', '\nNeeds MPHB_ENCRYPTION_KEY. SIGTERM/SIGINT finish the current page and record the run as interrupted. Exit: 0 synced, 1 the sync failed or was interrupted (code and message printed), 2 unknown tenant or no key.')
       .action(async (opts) => { process.exitCode = await runSyncCommand(opts, kind); });
   }

@@ -66,7 +66,7 @@ export async function readConsumerSecret(opts, io = process) {
  */
 export async function runTenantAdd(options, io = process) {
   const secret = await readConsumerSecret(options, io);
-  if (!secret.ok) return fail('missing_consumer_secret', secret.message, EXIT_USAGE).exitCode;
+  if (secret.ok === false) return fail('missing_consumer_secret', secret.message, EXIT_USAGE).exitCode;
   const opts = { ...options, consumerSecret: secret.secret };
   let siteUrl;
   try {

@@ -18,6 +18,7 @@ export function isTransientDatabaseError(error) {
 
 /**
  * Runs fn (one whole transaction), again after a transient failure, at most `attempts` times in all.
+ * @template T
  * @param {() => Promise<T>} fn @param {{attempts?: number, onRetry?: (error, attempt) => void}} [o]
  * @returns {Promise<T>}
  */

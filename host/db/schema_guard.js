@@ -41,7 +41,10 @@ export async function assertNoForeignTables(db, o) {
   if (tables.length > 0) throw new SchemaConflictError(tables);
 }
 
-/** @returns {Promise<{table: string, missing: string[]}[]>} the foreign tables, in migration order */
+/**
+ * @param {object} db @param {{migrations: {version: string|null, sql: string}[], bookkeepingSql?: string, bookkeepingTable?: string}} o as assertNoForeignTables
+ * @returns {Promise<{table: string, missing: string[]}[]>} the foreign tables, in migration order
+ */
 export async function findForeignTables(db, { migrations, bookkeepingSql, bookkeepingTable = 'public.mphb_schema_migrations' }) {
   const definition = parseMigrations(bookkeepingSql ? [{ version: null, sql: bookkeepingSql }, ...migrations] : migrations);
   const existing = await existingColumns(db, [...definition.keys()]);

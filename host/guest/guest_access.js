@@ -99,6 +99,7 @@ export async function readGuestStay({ db, core, tenantId, reservationId, now }) 
 
 /**
  * Answers a question about the stay (with `now`: only while the guest may still read it, as readGuestStay).
+ * @param {{db: object, core: import('../../js/core.js').MphbCore, tenantId: string, reservationId: string, question: string, now?: Date}} o
  * @returns {Promise<{answered, intent, language, answer, facts, context}>}
  * @throws {GuestError} 400 with field "question" (empty, too long, not a string)
  */

@@ -9,7 +9,7 @@ export const DEFAULT_LOGIN_THROTTLE = Object.freeze({ maxFailures: 5, maxFailure
 
 /**
  * The counters one login attempt touches.
- * @param {{tenantKey: string, client: string, checkInDate: string, pepper: Uint8Array, policy?: object}} o
+ * @param {{tenantKey?: string, client: string, checkInDate: string, pepper: Uint8Array, policy?: object}} o
  * @returns {Array<{subject: string, max: number}>}
  */
 export function throttleKeys({ client, checkInDate, pepper, policy = DEFAULT_LOGIN_THROTTLE }) {

@@ -183,13 +183,14 @@ export function createEdgeApp(o) {
     }
     return inner.fetch(withoutBasePath(c.req.raw, basePath));
   });
-  app.close = async () => {
-    const db = openedDb;
-    openedDb = null;
-    starting = null;
-    if (db) await db.close();
-  };
-  return app;
+  return Object.assign(app, {
+    close: async () => {
+      const db = openedDb;
+      openedDb = null;
+      starting = null;
+      if (db) await db.close();
+    },
+  });
 }
 
 /**
@@ -197,7 +198,7 @@ export function createEdgeApp(o) {
  * parses — a bad list is what failed the start, and then no origin is allowed).
  */
 function documentApp(env) {
-  let origins = [];
+  let origins;
   try {
     origins = parseCorsOrigins(env.MPHB_CORS_ORIGINS);
   } catch {

@@ -89,6 +89,7 @@ export function registerGuestRoutes(app, deps) {
   // Before any guest endpoint: no credential in the URL (any case; tickets are no guest credential either),
   // and ?tenant_id= through the same schema as the staff endpoints' (400 naming tenant_id). The body is
   // the core's to check.
+  /** @type {[import('./input_schemas.js').InputMiddleware, import('./input_schemas.js').InputMiddleware]} the two middlewares (Hono's types cannot follow a spread array) */
   const guestInput = [
     async (c, next) => {
       const name = findUrlCredential(c.req.url);

@@ -69,6 +69,7 @@ export function createHttpApp(deps) {
   // The input of a staff endpoint, checked before anything else runs: first no credential in the URL
   // (400 credential_in_url; `ticket` only where tickets are accepted), then the query against its schema
   // (400 missing_tenant / invalid_parameter naming the field). The handler reads c.req.valid('query').
+  /** @type {(schema: object, o?: {ticket?: boolean}) => [import('./input_schemas.js').InputMiddleware, import('./input_schemas.js').InputMiddleware]} two middlewares (Hono's types cannot follow a spread array) */
   const staffInput = (schema, { ticket = false } = {}) => [
     async (c, next) => {
       const name = findUrlCredential(c.req.url, { allowTicket: ticket });
@@ -150,6 +151,7 @@ export function createHttpApp(deps) {
   // — for EventSource, which can only GET — GET …/sync-all?ticket=K redeeming a ticket of purpose sync-all,
   // which the staff asked for with POST …/stream-ticket (that POST is the state-changing request; the GET
   // redeems it once). A GET with a bearer (or anything but such a ticket) starts nothing: 405.
+  /** @param {any} c @param {boolean} viaGet @param {'auto'|'full'} [pass] */
   const syncAll = async (c, viaGet, pass = 'auto') => {
     const { tenant, principal } = await staffFor(c, viaGet ? { allowTicket: true, ticketFor: { purpose: 'sync-all' } } : {});
     if (viaGet && principal.via !== 'ticket') {
@@ -218,7 +220,7 @@ export function createHttpApp(deps) {
       if (signal?.aborted) gone();
       try {
         while (!finished) {
-          if (queue.length === 0) await new Promise((resolve) => { wake = resolve; });
+          if (queue.length === 0) await new Promise((resolve) => { wake = () => resolve(); });
           while (queue.length > 0 && !finished) {
             const e = queue.shift();
             if (e === null) {

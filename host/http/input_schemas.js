@@ -85,6 +85,11 @@ export function invalidParameter(c, field, message, code = 'invalid_parameter') 
 }
 
 /**
+ * A middleware of an endpoint's input; handlers after it read the checked query with c.req.valid('query').
+ * @typedef {import('hono').MiddlewareHandler<any, any, {in: {query: any}, out: {query: any}}>} InputMiddleware
+ */
+
+/**
  * Hono middleware: validates c.req.queries() against `schema` (a duplicated parameter is an array and
  * fails a string schema); the handler reads the parsed values with c.req.valid('query'). A missing or
  * empty tenant_id is 400 missing_tenant, any other failure 400 invalid_parameter; both name the field.

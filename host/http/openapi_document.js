@@ -1,4 +1,7 @@
 // The OpenAPI document of our own endpoints, served at /api/openapi.json (docs/http-api.md in prose).
+// Its version is package.json's (the one place the version is defined).
+import packageJson from '../../package.json' with { type: 'json' };
+
 const tenantParam = { name: 'tenant_id', in: 'query', required: true, description: 'the tenant UUID or slug (1–100 characters, no control characters)', schema: { type: 'string', minLength: 1, maxLength: 100 } };
 const ticketParam = { name: 'ticket', in: 'query', required: false, description: 'single-use stream ticket (EventSource) issued for this URL\'s purpose', schema: { type: 'string', maxLength: 200 } };
 const error = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } };
@@ -78,7 +81,7 @@ const sse = { description: 'Server-Sent Events: progress | warning | complete | 
 
 export const openApiDocument = {
   openapi: '3.1.0',
-  info: { title: 'mphb-sync', version: '0.1.0', description: 'MotoPress Hotel Booking → Postgres sync: staff and guest endpoints. See docs/http-api.md.' },
+  info: { title: 'mphb-sync', version: packageJson.version, description: 'MotoPress Hotel Booking → Postgres sync: staff and guest endpoints. See docs/http-api.md.' },
   components: {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', description: 'staff token (mst_…) or platform JWT with tenant_id and role' },

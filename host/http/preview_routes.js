@@ -12,7 +12,8 @@ const BASE = '/api/integrations/motopress';
 /**
  * @param {import('hono').Hono} app
  * @param {object} deps
- * @param {Function} deps.staffInput  @param {Function} deps.staffFor  (http_app.js: input checks, bearer auth)
+ * @param {(schema: object) => [import('./input_schemas.js').InputMiddleware, import('./input_schemas.js').InputMiddleware]} deps.staffInput
+ * @param {Function} deps.staffFor  (http_app.js: input checks, bearer auth)
  * @param {object} deps.db  @param {(tenant) => Promise<object>} deps.clientFor  @param {() => Date} deps.clock
  * @param {() => string|Promise<string>} [deps.previewPage]  the page's HTML
  * @param {(path: string) => Promise<Uint8Array|null>} [deps.previewAsset]  default: read from this checkout

@@ -38,7 +38,7 @@ export const CORS_HEADERS = ['Authorization', 'Content-Type', 'Last-Event-ID'];
 export function parseCorsOrigins(text) {
   const entries = String(text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return entries.map((entry) => {
-    let url = null;
+    let url;
     try {
       url = new URL(entry);
     } catch {

@@ -89,13 +89,13 @@ export async function authenticateStaff(request, { db, tenant, jwt, now, allowTi
   if (bearer) {
     if (bearer.startsWith('mst_')) {
       const t = await verifyStaffToken(db, bearer);
-      if (t) principal = { tenant_id: t.tenant_id, role: t.role, via: 'token' };
+      if (t) principal = { tenant_id: t.tenant_id, role: t.role, via: /** @type {const} */ ('token') };
     } else if (jwt) {
       try {
         const claims = await jwt(bearer, now ? { now } : undefined);
         // Only staff roles: a guest's or any other token signed with the same secret is not staff.
         if (typeof claims.tenant_id === 'string' && STAFF_ROLES.has(claims.role)) {
-          principal = { tenant_id: claims.tenant_id.toLowerCase(), role: claims.role, via: 'jwt' };
+          principal = { tenant_id: claims.tenant_id.toLowerCase(), role: claims.role, via: /** @type {const} */ ('jwt') };
         }
       } catch {
         principal = null;
@@ -108,7 +108,7 @@ export async function authenticateStaff(request, { db, tenant, jwt, now, allowTi
     if (ticketFor && (t.purpose !== ticketFor.purpose || (t.run_id ?? null) !== (ticketFor.runId ?? null))) {
       throw new AuthError(401, 'unauthenticated', `the stream ticket was issued for another URL (purpose ${t.purpose}${t.run_id ? `, run ${t.run_id}` : ''}); ask for a ticket for this one`);
     }
-    principal = { tenant_id: t.tenant_id, role: t.role, via: 'ticket', purpose: t.purpose, run_id: t.run_id ?? null };
+    principal = { tenant_id: t.tenant_id, role: t.role, via: /** @type {const} */ ('ticket'), purpose: t.purpose, run_id: t.run_id ?? null };
   } else {
     throw new AuthError(401, 'unauthenticated', 'a staff credential is required: Authorization: Bearer <token>');
   }

@@ -95,7 +95,7 @@ export async function checkInvariants(db, tenantId = null, now = new Date()) {
   const results = new Map(tenants.map((t) => [t.tenant_id, {
     tenant_id: t.tenant_id, slug: t.slug, name: t.name, ok: true,
     last_success_at: t.last_success_at ? new Date(t.last_success_at).toISOString() : null,
-    last_success_age_seconds: t.last_success_at ? Math.round((now - new Date(t.last_success_at)) / 1000) : null,
+    last_success_age_seconds: t.last_success_at ? Math.round((Number(now) - new Date(t.last_success_at).getTime()) / 1000) : null,
     invariants: [],
   }]));
   for (const invariant of INVARIANTS) {

@@ -31,11 +31,13 @@ const NETWORK_CAUSES = {
  *   truncated: null | {received: number, expected: number|null}}} ExchangeResponse
  * @typedef {{kind: 'failure', code: 'timeout'|'network'|'tls'|'aborted'|'too_large', cause: string,
  *   error?: unknown, status?: number, durationMs: number}} ExchangeFailure
+ * @typedef {(url: string, init: {method: string, headers: Record<string, string>, signal?: AbortSignal, redirect?: RequestRedirect})
+ *   => Promise<Response>} Transport the global fetch, or createNodeFetch's
  */
 
 /**
  * @param {object} o
- * @param {typeof fetch} o.fetch
+ * @param {Transport} o.fetch
  * @param {string} o.url
  * @param {Record<string, string>} o.headers
  * @param {number} o.timeoutMs
@@ -100,9 +102,14 @@ function concat(chunks, size) {
   return out;
 }
 
-/** A thrown fetch error as {code, cause}; never includes request headers. */
+/**
+ * A thrown fetch error as {code, cause}; never includes request headers.
+ * @param {any} error
+ * @param {{phase?: 'connect'|'body', timeoutMs?: number, aborted?: boolean, timedOut?: boolean, durationMs?: number}} [o]
+ * @returns {ExchangeFailure}
+ */
 export function describeFailure(error, { phase = 'connect', timeoutMs, aborted = false, timedOut = false, durationMs = 0 } = {}) {
-  const base = { kind: 'failure', error, durationMs };
+  const base = { kind: /** @type {const} */ ('failure'), error, durationMs };
   const refusal = policyRefusal(error);
   if (refusal) return { ...base, code: refusal.failureCode, cause: refusal.message };
   if (aborted) return { ...base, code: 'aborted', cause: 'cancelled by the caller' };

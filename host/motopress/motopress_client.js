@@ -38,7 +38,7 @@ const COLLECTION_NAME = /^[a-z][a-z_]*$/;
  * @param {number} [options.maxRetryAfterMs=60000] Retry-After honoured up to this
  * @param {() => number} [options.random=Math.random] jitter source
  * @param {(ms: number) => Promise<void>} [options.sleep]
- * @param {typeof fetch} [options.fetch] a replacement transport (tests). Without it, on Node, requests go through
+ * @param {typeof globalThis.fetch} [options.fetch] a replacement transport (tests). Without it, on Node, requests go through
  *   node:http(s) with the site policy's lookup on every socket (see "Addresses" below); elsewhere (Deno, the
  *   Supabase Edge Runtime) through globalThis.fetch
  * @param {(hostname: string) => Promise<string[]>} [options.resolve] replaces the system resolver for the
@@ -48,6 +48,7 @@ const COLLECTION_NAME = /^[a-z][a-z_]*$/;
  * @param {'auto'|'basic'|'oauth1'} [options.auth='auto'] auto: Basic over https, OAuth 1.0a over http
  * @param {boolean} [options.allowInsecureHttp=false] the tenant's explicit plain-http opt-in (loopback needs none;
  *   as stored in integration_configs.allow_insecure_http; `allowHttp` is accepted as an alias)
+ * @param {boolean} [options.allowHttp] alias of allowInsecureHttp
  * @param {boolean} [options.allowPrivateNetwork=false] allow private / link-local addresses (local development)
  * @param {string} [options.userAgent]
  *
@@ -84,7 +85,7 @@ export function createMotoPressClient(options) {
   // An unusable site URL or a refused address fails every call (and is what checkCredentials reports).
   let policyCheck = null;
   const preflight = async (label) => {
-    if (!site.ok) throw new MotoPressError({ code: 'invalid_site_url', tenant, endpoint: label, cause: site.message, attempts: 0 });
+    if (site.ok === false) throw new MotoPressError({ code: 'invalid_site_url', tenant, endpoint: label, cause: site.message, attempts: 0 });
     policyCheck ??= checkSite(site, { allowInsecureHttp: httpOptIn, allowPrivateNetwork: Boolean(allowPrivateNetwork), resolve: resolve ?? systemResolve });
     const verdict = await policyCheck;
     if (!verdict.ok) throw new MotoPressError({ code: verdict.code, tenant, endpoint: label, cause: verdict.message, attempts: 0 });
@@ -132,6 +133,7 @@ export function createMotoPressClient(options) {
    * One page of a collection, one request (retried like any other): {status: 200, total, totalPages,
    * bytes}; a refusal (401/403) or any other failure throws MotoPressError (code unauthorized, forbidden, …).
    */
+  /** @param {string} collection @param {{query?, page?: number, signal?: AbortSignal}} [o] */
   async function getPage(collection, { query, page = 1, signal } = {}) {
     checkCollection(collection);
     const { perPage, pairs } = collectionQuery(query);
@@ -142,6 +144,7 @@ export function createMotoPressClient(options) {
   }
 
   /** The whole collection in memory: records (deduplicated, page order) and each page's raw bytes. */
+  /** @param {string} collection @param {{query?, onPage?: (event: object) => Promise<void>|void, signal?: AbortSignal}} [o] */
   async function getCollection(collection, { query, onPage, signal } = {}) {
     const records = [];
     const bodies = [];
@@ -158,6 +161,7 @@ export function createMotoPressClient(options) {
   }
 
   /** One record. 200 (trashed bookings included: `status: 'trash'`) or 404 are results; the rest throws. */
+  /** @param {string} collection @param {number|string} id @param {{signal?: AbortSignal}} [o] */
   async function getOne(collection, id, { signal } = {}) {
     checkCollection(collection);
     if (!(Number.isSafeInteger(Number(id)) && Number(id) > 0 && /^\d+$/.test(String(id)))) throw new TypeError(`id must be a positive integer, not ${JSON.stringify(id)}`);
@@ -167,6 +171,7 @@ export function createMotoPressClient(options) {
   }
 
   /** One GET /accommodation_types?per_page=1, one attempt, mapped for the admin UI. */
+  /** @param {{signal?: AbortSignal}} [o] */
   async function checkCredentials({ signal } = {}) {
     try {
       const response = await runner.get('/accommodation_types', [['per_page', '1']], {
@@ -207,6 +212,7 @@ function checkCollection(collection) {
 // per_page from the query (tests page small) or 100; `page` is the client's; `_embed` doubles the payload
 // and stalls some hosts (FIELD-NOTES), so it is refused.
 function collectionQuery(query) {
+  /** @type {Array<[string, string]>} */
   const pairs = [];
   let perPage = MAX_PER_PAGE;
   for (const [name, value] of queryPairs(query)) {

@@ -39,7 +39,7 @@ export async function streamPages({ fetchPage, perPage, concurrency, onPage, sig
   const seen = new Set();
   let duplicates = 0;
   let withoutId = 0;
-  let totalAtEnd = null;
+  let totalAtEnd;
   const warnings = [];
 
   // Pages fetched unparsed (records null: the caller's parser reads the bytes) are not deduplicated here:

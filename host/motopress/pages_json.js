@@ -4,6 +4,7 @@ const utf8 = new TextEncoder();
 
 /** @param {Uint8Array[]} bodies @returns {Uint8Array} `[page1,page2,…]` */
 export function pagesAsJson(bodies) {
+  /** @type {Uint8Array[]} */
   const parts = [utf8.encode('[')];
   bodies.forEach((b, i) => parts.push(...(i > 0 ? [utf8.encode(','), b] : [b])));
   parts.push(utf8.encode(']'));

@@ -17,7 +17,7 @@ export function rfc3986(value) {
 export function queryPairs(query) {
   if (query === undefined || query === null) return [];
   if (query instanceof URLSearchParams) return [...query];
-  if (Array.isArray(query)) return query.map(([k, v]) => [String(k), scalar(k, v)]);
+  if (Array.isArray(query)) return query.map(([k, v]) => /** @type {[string, string]} */ ([String(k), scalar(k, v)]));
   const pairs = [];
   for (const [name, value] of Object.entries(query)) flatten(name, value, pairs);
   return pairs;

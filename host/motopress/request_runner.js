@@ -15,13 +15,13 @@ export const DEFAULT_USER_AGENT = 'mphb-sync/0.1 curl-compatible';
  * @param {string} o.tenant
  * @param {{headers(method, baseUrl, pairs): object}} o.signer
  * @param {ReturnType<import('./retry_policy.js').createRetryPolicy>} o.policy
- * @param {typeof fetch} o.fetch
+ * @param {import('./http_exchange.js').Transport} o.fetch
  * @param {number} o.timeoutMs
  * @param {(ms: number, signal?: AbortSignal) => Promise<void>} o.sleep
  * @param {(info: object) => void} [o.onRequest]
  * @param {string} [o.userAgent]
  * @param {(text: string) => string} o.redact removes credentials from any text
- * @param {() => Promise<void>} [o.preflight] a check run before the first request (site policy)
+ * @param {(label: string) => Promise<void>} [o.preflight] a check run before the first request (site policy)
  */
 export function createRequestRunner({ apiBase, tenant, signer, policy, fetch, timeoutMs, sleep, onRequest, userAgent = DEFAULT_USER_AGENT, redact, preflight }) {
   const notify = (info) => {
@@ -37,7 +37,7 @@ export function createRequestRunner({ apiBase, tenant, signer, policy, fetch, ti
    * @param {string} path e.g. "/bookings" or "/bookings/12"
    * @param {Array<[string, string]>} pairs decoded query
    * @param {object} o
-   * @param {'array'|'object'} o.expect
+   * @param {'array'|'array-bytes'|'object'} o.expect
    * @param {boolean} [o.allow404]
    * @param {string} o.label the endpoint as messages show it, e.g. "GET /bookings?page=3"
    * @param {AbortSignal} [o.signal]
@@ -62,9 +62,9 @@ export function createRequestRunner({ apiBase, tenant, signer, policy, fetch, ti
       const outcome = await exchange({ fetch, url, headers, timeoutMs, signal });
       const verdict = classifyOutcome(outcome, { expect, allow404 });
       const bytes = outcome.kind === 'response' ? outcome.bytes.byteLength : 0;
-      if (verdict.ok) {
+      if (verdict.ok === true) {
         notify({ event: 'end', tenant, method: 'GET', endpoint: label, path, attempt, status: verdict.status, bytes, durationMs: outcome.durationMs });
-        return { ...verdict, headers: outcome.headers, attempts: attempt };
+        return { ...verdict, headers: outcome.kind === 'response' ? outcome.headers : undefined, attempts: attempt };
       }
       last = verdict;
       if (verdict.code === 'aborted') {
@@ -87,6 +87,7 @@ export function createRequestRunner({ apiBase, tenant, signer, policy, fetch, ti
     return fail(label, maxAttempts, last);
   }
 
+  /** @returns {never} */
   function fail(label, attempts, verdict) {
     throw new MotoPressError({
       code: verdict.code,

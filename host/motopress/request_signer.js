@@ -17,7 +17,7 @@ import { pairsToData } from './query_string.js';
  * @param {'http'|'https'} o.scheme
  * @param {'auto'|'basic'|'oauth1'} [o.auth='auto'] auto: Basic over https, OAuth 1.0a over http
  * @param {() => number} [o.nowSeconds] the timestamp source (default: the system clock)
- * @returns {{scheme: 'basic'|'oauth1', headers(method: string, baseUrl: string, pairs: Array<[string, string]>): Record<string, string>}}
+ * @returns {{scheme: 'basic'|'oauth1', headers(method: string, baseUrl: string, pairs: Array<[string, string]>): {Authorization: string}}}
  */
 export function createRequestSigner({ consumerKey, consumerSecret, scheme, auth = 'auto', nowSeconds }) {
   if (typeof consumerKey !== 'string' || consumerKey === '') throw new TypeError('consumerKey is required');
@@ -33,7 +33,7 @@ export function createRequestSigner({ consumerKey, consumerSecret, scheme, auth 
   }
   if (method !== 'oauth1') throw new TypeError(`auth must be auto, basic or oauth1, not "${auth}"`);
 
-  const oauth = OAuth({
+  const oauth = new OAuth({
     consumer: { key: consumerKey, secret: consumerSecret },
     signature_method: 'HMAC-SHA1',
     hash_function: (base, signingKey) => createHmac('sha1', signingKey).update(base).digest('base64'),

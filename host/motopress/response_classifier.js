@@ -59,7 +59,7 @@ export function classifyOutcome(outcome, { expect, allow404 = false, now = Date.
   const wpCode = wp?.code ?? null;
   const wpMessage = wp?.message ?? null;
   const detail = wp ? ` ${wp.code}${wp.message ? `: ${wp.message}` : ''}` : '';
-  const fail = (code, extra = {}) => ({ ok: false, code, status, wpCode, wpMessage, cause: `HTTP ${status}${detail}`, ...extra });
+  const fail = (code, extra = {}) => ({ ok: /** @type {const} */ (false), code, status, wpCode, wpMessage, cause: `HTTP ${status}${detail}`, ...extra });
 
   if (status >= 300 && status < 400) {
     const location = safeLocation(headers.get('location'));

@@ -20,11 +20,11 @@ export function createPreviewLimits({ sources = 6, records = 2000, windowSeconds
     const recent = (used.get(key) ?? []).filter((t) => t > now - windowMs);
     if (recent.length >= max) {
       used.set(key, recent);
-      return { ok: false, retryAfter: Math.max(1, Math.ceil((recent[0] + windowMs - now) / 1000)) };
+      return { ok: /** @type {const} */ (false), retryAfter: Math.max(1, Math.ceil((recent[0] + windowMs - now) / 1000)) };
     }
     recent.push(now);
     used.set(key, recent);
-    return { ok: true };
+    return { ok: /** @type {const} */ (true) };
   };
   return {
     /**
@@ -34,7 +34,7 @@ export function createPreviewLimits({ sources = 6, records = 2000, windowSeconds
     startSource(tenantId) {
       if (open.has(tenantId)) return { ok: false, code: 'preview_running', retryAfter: 5 };
       const verdict = take('source', tenantId, sources);
-      if (!verdict.ok) return { ...verdict, code: 'rate_limited' };
+      if (verdict.ok === false) return { ...verdict, code: 'rate_limited' };
       open.add(tenantId);
       let released = false;
       return { ok: true, release: () => { if (!released) { released = true; open.delete(tenantId); } } };
@@ -42,7 +42,7 @@ export function createPreviewLimits({ sources = 6, records = 2000, windowSeconds
     /** @returns {{ok: true}|{ok: false, code: 'rate_limited', retryAfter: number}} */
     takeRecord(tenantId) {
       const verdict = take('record', tenantId, records);
-      return verdict.ok ? verdict : { ...verdict, code: 'rate_limited' };
+      return verdict.ok === true ? verdict : { ...verdict, code: 'rate_limited' };
     },
   };
 }

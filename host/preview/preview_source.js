@@ -45,8 +45,7 @@ export function previewSourceStream({ db, tenant, client, now, maxBytes, onEnd =
         const bytes = previewFrame(header, body);
         sent += bytes.length;
         if (sent > maxBytes) {
-          const error = new Error(`the preview source is larger than ${maxBytes} bytes (MPHB_PREVIEW_MAX_BYTES); use mphb-sync sync-all --dry-run`);
-          error.code = 'too_large';
+          const error = Object.assign(new Error(`the preview source is larger than ${maxBytes} bytes (MPHB_PREVIEW_MAX_BYTES); use mphb-sync sync-all --dry-run`), { code: 'too_large' });
           throw error;
         }
         controller.enqueue(bytes);

@@ -82,11 +82,13 @@ function validate(fault, spec) {
 
 /** Decides, request by request, which faults apply. Deterministic for a given seed and request order. */
 export class FaultSchedule {
+  /** @param {string|object[]} [faults] @param {number|string} [seed] */
   constructor(faults = [], seed = 1) {
     this.seed = seed;
     this.set(faults);
   }
 
+  /** @param {string|object[]} faults */
   set(faults) {
     this.faults = parseFaults(faults).map((f, i) => ({ ...f, matched: 0, rng: seededStream(`${this.seed}:${i}`) }));
   }

@@ -6,8 +6,10 @@ function hex(seed, hotel, label) {
   return createHash('sha256').update(`mphb-simulator:${seed}:${hotel}:${label}`).digest('hex').slice(0, 40);
 }
 
+/** @typedef {{key: string, secret: string, permissions: 'read_write'|'read'|'write'}} Key */
+
 /**
- * @returns {{readWrite: Key, read: Key, write: Key}} Key = {key, secret, permissions: 'read_write'|'read'|'write'}
+ * @returns {{readWrite: Key, read: Key, write: Key}}
  */
 export function deriveHotelKeys(seed, hotel) {
   const make = (permissions) => ({

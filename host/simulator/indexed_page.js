@@ -20,7 +20,7 @@ const RANGE_ORDER_OF = { modified_gmt: 'modified', created_gmt: 'date' };
  */
 export function selectIndexedPage(collection, query, access) {
   const q = parseCollectionQuery(query);
-  if (q.error) return q;
+  if ('error' in q) return q;
   const start = pageStart(q);
   const result = (total, page) => ({ page, total, totalPages: Math.ceil(total / q.perPage), pageNumber: q.pageNumber });
   const page = (selected) => result(selected.length, selected.slice(start, start + q.perPage));

@@ -31,9 +31,9 @@ export function authenticate(request, site, nonces, nowSeconds) {
     (consumerKey) => findKey(site, consumerKey), nonces, nowSeconds);
   if (oauth.ok) {
     key = findKey(site, oauth.consumerKey);
-  } else if (oauth.reason === 'missing_parameter') {
+  } else if (oauth.ok === false && oauth.reason === 'missing_parameter') {
     return { ok: false, error: errors.missingParameter(oauth.message) };
-  } else if (oauth.reason === 'invalid') {
+  } else if (oauth.ok === false && oauth.reason === 'invalid') {
     return { ok: false, error: errors.authentication(oauth.message) };
   } else if (scheme === 'https') {
     const query = Object.fromEntries(queryPairs);

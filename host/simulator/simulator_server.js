@@ -85,9 +85,9 @@ export async function startSimulator(options = {}) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address();
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   const origin = `${scheme}://127.0.0.1:${port}`;
 
   async function handle(req, res) {
@@ -169,7 +169,7 @@ export async function startSimulator(options = {}) {
       queryPairs: [...url.searchParams],
       headers: req.headers,
     }, site, state.nonces, Math.floor(clock.now() / 1000));
-    if (!auth.ok) return sendWp(res, req, site, endpoint, auth.error, url);
+    if (auth.ok === false) return sendWp(res, req, site, endpoint, auth.error, url);
     if (!collection) return sendWp(res, req, site, endpoint, errors.noRoute(), url);
 
     const query = parseWpQuery(url.searchParams);

@@ -77,6 +77,7 @@ export class SortedCollection {
   /**
    * The part [start, end) of order(key, scope) whose key lies within the bounds (strings compared as the
    * filters compare them), found by binary search.
+   * @param {'date'|'modified'|'id'|'title'} key @param {'live'|'all'} scope
    * @param {{after?: string, before?: string, inclusive: boolean}} bounds
    */
   range(key, scope, { after, before, inclusive }) {

@@ -148,7 +148,7 @@ export function pageStart(q) {
  */
 export function selectPage(entities, query, access) {
   const q = parseCollectionQuery(query);
-  if (q.error) return q;
+  if ('error' in q) return q;
   const selected = [...entities].filter(entityFilter(q, access)).sort(entityOrder(q));
   const total = selected.length;
   const start = pageStart(q);

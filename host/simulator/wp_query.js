@@ -17,6 +17,7 @@ export function parseWpQuery(params) {
     let node = out;
     for (let i = 0; i < path.length; i++) {
       const last = i === path.length - 1;
+      /** @type {string|number} */
       let key = path[i];
       if (key === '') key = Array.isArray(node) ? node.length : Object.keys(node).length;
       if (last) {

@@ -255,7 +255,7 @@ function emptyCounts() {
  * @param {string} [o.runId]          the sync_runs id of an applied repair
  * @param {(event: {type, stage, current, total, message}) => void} [o.onEvent]
  * @param {number} [o.concurrency=4]  single records (GET /bookings/{id}) in flight at once
- * @returns {Promise<RepairReport>} `{tenant, mode, status, run_id, now, bookings, accommodations, rows,
+ * @returns {Promise<object>} the report (RepairReport in host/http/http_api.d.ts): `{tenant, mode, status, run_id, now, bookings, accommodations, rows,
  *   unrepairable, counts, warnings}`; status ∈ clean | problems_found (dry run) | repaired | incomplete
  * @throws {SyncError} already_running, accommodations_failed, motopress_error, motopress_unauthorized,
  *   unresolved_units, lock_lost, database_error — an applied repair that throws wrote nothing
@@ -327,6 +327,7 @@ export async function runRepair({ db, core, tenant, client, apply = false, clock
     const upstreamTypes = pagesAsJson(types.bodies);
     const upstreamUnits = pagesAsJson(units.bodies);
     const storedAccommodations = await loadStoredAccommodations(db, tenantId);
+    /** @type {(state: object, keep?: (id: number) => boolean) => object} */
     const blankHashes = (state, keep = () => false) => Object.fromEntries(Object.entries(state).map(([id, s]) => [id, keep(Number(id)) ? s : { ...s, hash: '' }]));
     const planAccommodations = (current) => {
       const plan = core.planAccommodations({ tenantId, now, accommodationTypes: upstreamTypes, accommodations: upstreamUnits, current });

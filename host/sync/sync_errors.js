@@ -10,5 +10,9 @@ export class SyncError extends Error {
     super(message);
     this.code = code;
     this.details = details;
+    /** @type {string|null|undefined} the sync_runs row, once the run was recorded */
+    this.runId = undefined;
+    /** @type {object|undefined} the run's counts when it failed */
+    this.counts = undefined;
   }
 }

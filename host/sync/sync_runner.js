@@ -139,6 +139,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
     // The bookings pass starts with the accommodations stage: its pages are fetched (a window of them, as
     // in any pass) while stage 1 runs, and planned and written only once stage 1 has committed and the
     // session holds the units now in the database (SPEC §3: no reservation is written if stage 1 fails).
+    /** @type {{resolve: (value?: unknown) => void, reject: (error: unknown) => void}} */
     let ready;
     const stageOneCommitted = new Promise((resolve, reject) => { ready = { resolve, reject }; });
     stageOneCommitted.catch(() => {});

@@ -86,8 +86,8 @@ const LEASE_AND_RUN_SQL = `with lease as (${LEASE_SQL}),
  * public.sync_runs as 'running' (its id is runId) and closes the runs a dead process left 'running';
  * nothing is written when another live run holds the lock. A lease whose holder is a dead process of this
  * host is dropped and the lock taken at once (only looked at when the lock is held).
- * @param {object} [o] {run: {kind, startedAt}, leaseSeconds, holder: {host, pid}, isAlive: (pid) => boolean}
- *   (tests inject holder and isAlive)
+ * @param {{run?: {kind: string, startedAt: string}, leaseSeconds?: number, holder?: {host: string, pid: number},
+ *   isAlive?: (pid: number) => boolean}} [options] (tests inject holder and isAlive)
  * @returns {Promise<boolean>} true when this run now holds the tenant's lock
  */
 export async function acquireTenantLock(db, tenantId, runId, options = {}) {
@@ -97,6 +97,9 @@ export async function acquireTenantLock(db, tenantId, runId, options = {}) {
 /**
  * acquireTenantLock, answering also, when `run` is given and the lock was taken, the tenant's sync cursor
  * row as the run starts ({modified_after, incremental_runs, filters, last_total_pages}, or null).
+ * @param {object} db @param {string} tenantId @param {string} runId
+ * @param {{run?: {kind: string, startedAt: string}, leaseSeconds?: number, holder?: {host: string, pid: number},
+ *   isAlive?: (pid: number) => boolean}} [o]
  * @returns {Promise<{acquired: boolean, cursorRow: object|null}>}
  */
 export async function startTenantRun(db, tenantId, runId, { run, leaseSeconds = LEASE_SECONDS, holder = currentHolder(), isAlive = processAlive } = {}) {

@@ -52,11 +52,15 @@ export class SiteAddressError extends Error {
   }
 }
 
+/** @type {Array<[ipaddr.IPv4|ipaddr.IPv6, number]>} address ranges: [network, prefix length] */
 const DOCUMENTATION = [
   ['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24], ['2001:db8::', 32],
-].map(([a, bits]) => [ipaddr.parse(a), bits]);
+].map(([a, bits]) => [ipaddr.parse(String(a)), Number(bits)]);
+/** @type {[ipaddr.IPv4|ipaddr.IPv6, number]} */
 const BENCHMARKING_V4 = [ipaddr.parse('198.18.0.0'), 15];
+/** @type {[ipaddr.IPv4|ipaddr.IPv6, number]} */
 const NAT64_WELL_KNOWN = [ipaddr.parse('64:ff9b::'), 96];
+/** @type {[ipaddr.IPv4|ipaddr.IPv6, number]} */
 const IPV4_COMPATIBLE = [ipaddr.parse('::'), 96];
 
 const PUBLIC_RANGES = new Set(['unicast', 'as112', 'amt', 'as112v6']);
@@ -120,6 +124,7 @@ function rangeOf(addr) {
   return range;
 }
 
+/** @returns {'public'|'loopback'|'private'|'reserved'|'never'|'invalid'} */
 function categoryOf(range) {
   if (PUBLIC_RANGES.has(range) || range === 'documentation') return 'public';
   if (range === 'loopback') return 'loopback';
@@ -230,9 +235,9 @@ const SITE_URL_ERROR_CODES = { insecure_site: 'insecure_site_url', private_addre
  */
 export async function checkSiteUrl(siteUrl, options = {}) {
   const site = parseSiteUrl(siteUrl);
-  if (!site.ok) throw new SiteUrlError('invalid_site_url', site.message);
+  if (site.ok === false) throw new SiteUrlError('invalid_site_url', site.message);
   const verdict = await checkSite(site, options);
-  if (!verdict.ok) throw new SiteUrlError(SITE_URL_ERROR_CODES[verdict.code], `site URL ${new URL(site.siteUrl).origin}: ${verdict.message}`);
+  if (verdict.ok === false) throw new SiteUrlError(SITE_URL_ERROR_CODES[verdict.code], `site URL ${new URL(site.siteUrl).origin}: ${verdict.message}`);
   return site.siteUrl;
 }
 
@@ -256,10 +261,7 @@ export function createSiteLookup({ allowPrivateNetwork = false, resolve } = {}) 
     answer.then((records) => {
       const usable = records.filter((r) => family === 0 || r.family === family);
       if (usable.length === 0) {
-        const error = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
-        error.code = 'ENOTFOUND';
-        error.hostname = hostname;
-        throw error;
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
       }
       const loopbackHost = isLoopbackHost(hostname);
       for (const r of usable) {

@@ -80,7 +80,6 @@ function expectPlanShape(result) {
   }
 }
 
-const only = (result, code) => result.errors.filter((e) => e.code === code);
 const errorPairs = (result) => result.errors.map((e) => [e.code, e.path]);
 
 // ---------------------------------------------------------------------------------------------------------

@@ -61,7 +61,6 @@ function inWindow(b) {
   if (['trash', 'cancelled', 'abandoned'].includes(b.status)) return false;
   return b.record.check_in_date >= TODAY && b.record.check_in_date <= LAST_DAY;
 }
-const dateText = (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
 const entries = (rows) => rows.map((r) => ({ legacy_id: r.legacy_id ?? null, booking_id: r.booking_id ?? null }))
   .sort((a, b) => (a.booking_id ?? Infinity) - (b.booking_id ?? Infinity) || String(a.legacy_id).localeCompare(String(b.legacy_id)));
 const ids = (list) => list.map((e) => e.booking_id);

@@ -136,6 +136,7 @@ describe('plain HTTP: OAuth 1.0a signed with the library is accepted', () => {
     'a search with spaces, literal quotes and parentheses (%20)': searchCase(
       (v) => /^".* .*"$/.test(v) && /[()]/.test(v), 'quotes, spaces and parentheses', encodeURIComponent),
     'a search with non-ASCII and "+" for spaces': searchCase(
+      // eslint-disable-next-line no-control-regex -- any non-ASCII character: everything above U+007F
       (v) => / /.test(v) && /[^\x00-\x7f]/.test(v), 'a space and non-ASCII', (v) => encodeURIComponent(v).replace(/%20/g, '+')),
     "a search with RFC 3986 reserved characters left raw in the URL ('()!*)": searchCase(
       (v) => /['()!*]/.test(v) && !v.includes('"'), "one of '()!*", (v) => encodeURIComponent(v)),

@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { jest } from '@jest/globals';
@@ -54,7 +54,7 @@ beforeAll(() => {
   try {
     execFileSync(join(ROOT, 'node_modules/.bin/vercel'), ['build', '--yes'], { cwd: project, env: { ...env, VERCEL_INSTALL_COMPLETED: '1' }, stdio: 'pipe', encoding: 'utf8' });
   } catch (error) {
-    throw new Error(`vercel build failed (${error.status}):\n${error.stdout}\n${error.stderr}`);
+    throw new Error(`vercel build failed (${error.status}):\n${error.stdout}\n${error.stderr}`, { cause: error });
   }
 });
 afterAll(() => {

@@ -1,11 +1,12 @@
 // Stage "accommodations" of a sync (SPEC §3 step 2) through plan_accommodations_sync_json: the complete
 // upstream lists against what the database holds, as rows to upsert and ids to mark inactive.
+#include "accommodations_sync_plan.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "accommodations_sync_plan.hpp"
 #include "content_hash.hpp"
 #include "row_ids.hpp"
 #include "test_support.hpp"
@@ -74,9 +75,8 @@ void expect_no_writes(json& plan) {
 }
 
 void expect_counts(json& plan, int tc, int tu, int tn, int td, int uc, int uu, int un, int ud) {
-  const json expected = {{"types_created", tc},  {"types_updated", tu},  {"types_unchanged", tn},
-                         {"types_deactivated", td}, {"units_created", uc}, {"units_updated", uu},
-                         {"units_unchanged", un}, {"units_deactivated", ud}};
+  const json expected = {{"types_created", tc}, {"types_updated", tu}, {"types_unchanged", tn}, {"types_deactivated", td},
+                         {"units_created", uc}, {"units_updated", uu}, {"units_unchanged", un}, {"units_deactivated", ud}};
   EXPECT_EQ(plan["counts"], expected) << plan["counts"].dump();
 }
 
@@ -112,8 +112,8 @@ TEST(AccommodationsSync, EmptyDatabasePlansEveryTypeAndUnitAsCreatedWithItsConte
 }
 
 TEST(AccommodationsSync, NullCurrentStateSectionsMeanAnEmptyDatabase) {
-  json plan = sync_plan(standard_types(), standard_units(),
-                        json{{"accommodation_types", nullptr}, {"accommodation_units", nullptr}});
+  json plan =
+      sync_plan(standard_types(), standard_units(), json{{"accommodation_types", nullptr}, {"accommodation_units", nullptr}});
   EXPECT_EQ(plan["errors"], json::array()) << plan["errors"].dump();
   expect_counts(plan, 2, 0, 0, 0, 3, 0, 0, 0);
 }
@@ -158,8 +158,8 @@ TEST(AccommodationsSync, ResyncWithRecordsInAnotherOrderIsUnchanged) {
 
 TEST(AccommodationsSync, ChangedUnitTitleUpsertsExactlyThatUnit) {
   json first = sync_plan(standard_types(), standard_units());
-  const json units = json::array({unit_record(5, 12, "Double 1"), unit_record(6, 12, "Double 2 (renovated)"),
-                                  unit_record(7, 14, "Suite 1")});
+  const json units =
+      json::array({unit_record(5, 12, "Double 1"), unit_record(6, 12, "Double 2 (renovated)"), unit_record(7, 14, "Suite 1")});
   json second = sync_plan(standard_types(), units, current_from(first));
   EXPECT_EQ(second["errors"], json::array()) << second["errors"].dump();
   ASSERT_EQ(second["accommodation_units"].size(), 1u);
@@ -378,7 +378,11 @@ TEST(AccommodationsSync, MalformedOrTruncatedListIsAnErrorAndNothingIsDeactivate
 }
 
 TEST(AccommodationsSync, MalformedCurrentStateIsAnErrorAndNothingIsWritten) {
-  const std::vector<std::string> bad = {"", "{", "[]", "42", R"({"accommodation_units": []})",
+  const std::vector<std::string> bad = {"",
+                                        "{",
+                                        "[]",
+                                        "42",
+                                        R"({"accommodation_units": []})",
                                         R"({"accommodation_units": {"abc": {"hash": "h"}}})",
                                         R"({"accommodation_types": {"0": {"hash": "h"}}})",
                                         R"({"accommodation_types": {"12": "h"}})"};
@@ -447,7 +451,8 @@ TEST(AccommodationsSync, RecordOrderDoesNotChangeTheOutput) {
   SyncRequest forward;
   SyncRequest reversed;
   reversed.types = json::array({type_record(14, "Suite"), type_record(12, "Double Room")}).dump();
-  reversed.units = json::array({unit_record(7, 14, "Suite 1"), unit_record(6, 12, "Double 2"), unit_record(5, 12, "Double 1")}).dump();
+  reversed.units =
+      json::array({unit_record(7, 14, "Suite 1"), unit_record(6, 12, "Double 2"), unit_record(5, 12, "Double 1")}).dump();
   EXPECT_EQ(sync_bytes(reversed), sync_bytes(forward));
 }
 

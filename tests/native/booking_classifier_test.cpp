@@ -1,9 +1,9 @@
 // Guest stay or calendar block? Blocks must never become guests who can log in (SPEC §4, I6).
+#include "booking_classifier.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "booking_classifier.hpp"
 
 namespace {
 

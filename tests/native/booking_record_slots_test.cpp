@@ -2,13 +2,14 @@
 // to the next, so what one record held must never show through in the next. Each case reads a page with
 // read_booking_page and checks (a) what the record's view holds and (b) that mapping the view gives the
 // same result, errors and warnings as mapping the same record parsed as a document.
+#include "booking_record_slots.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "booking_page_reader.hpp"
-#include "booking_record_slots.hpp"
 #include "bookings_mapper.hpp"
 
 namespace {
@@ -17,9 +18,18 @@ using mphb::BookingValue;
 using mphb::BookingView;
 using mphb::json;
 
-const char* const kRecordKeys[] = {"id",          "status",        "currency",         "imported",
-                                   "total_price", "ical_prodid",   "ical_summary",     "check_in_date",
-                                   "check_in_time", "check_out_date", "check_out_time", "date_created_utc",
+const char* const kRecordKeys[] = {"id",
+                                   "status",
+                                   "currency",
+                                   "imported",
+                                   "total_price",
+                                   "ical_prodid",
+                                   "ical_summary",
+                                   "check_in_date",
+                                   "check_in_time",
+                                   "check_out_date",
+                                   "check_out_time",
+                                   "date_created_utc",
                                    "ical_description"};
 const char* const kCustomerKeys[] = {"first_name", "last_name", "email", "phone", "country"};
 const char* const kRoomKeys[] = {"accommodation", "accommodation_type", "rate", "adults", "children", "guest_name"};
@@ -69,9 +79,9 @@ json mapped(const mphb::BookingRecordResult& r, const mphb::Diagnostics& d) {
   json out = {{"diagnostics", diagnostics_of(d)}, {"id", r.id ? json(*r.id) : json(nullptr)}};
   if (r.booking) {
     const mphb::MappedBooking& b = *r.booking;
-    out["booking"] = {b.status,     b.mphb_status, b.check_in, b.check_out,  b.check_in_time, b.check_out_time,
-                      b.booked_at,  b.currency,    b.summary,  b.guest_name, b.first_name,    b.last_name,
-                      b.email,      b.phone,       b.country,  b.imported,   b.is_block,      b.total_price.value_or("-")};
+    out["booking"] = {b.status,    b.mphb_status, b.check_in, b.check_out,  b.check_in_time, b.check_out_time,
+                      b.booked_at, b.currency,    b.summary,  b.guest_name, b.first_name,    b.last_name,
+                      b.email,     b.phone,       b.country,  b.imported,   b.is_block,      b.total_price.value_or("-")};
     json rooms = json::array();
     for (const auto& room : b.rooms) {
       rooms.push_back({room.accommodation, room.type, room.rate, room.adults, room.children, room.guest_name, room.path});
@@ -89,7 +99,8 @@ class Capture : public mphb::BookingPageSink {
     const BookingView view = record.view();
     kept_.push_back(kept(view));
     mphb::Diagnostics d;
-    const auto result = mphb::map_booking_record(view, path, kUnits, [](int64_t) { return false; }, d);
+    const auto result = mphb::map_booking_record(
+        view, path, kUnits, [](int64_t) { return false; }, d);
     mapped_.push_back(mapped(result, d));
     paths_.push_back(path);
   }
@@ -121,7 +132,8 @@ std::vector<json> read(const std::string& page) {
   EXPECT_EQ(capture.mapped_.size(), records.size());
   for (size_t i = 0; i < records.size() && i < capture.mapped_.size(); ++i) {
     mphb::Diagnostics d;
-    const auto result = mphb::map_booking_record(records[i], capture.paths_[i], kUnits, [](int64_t) { return false; }, d);
+    const auto result = mphb::map_booking_record(
+        records[i], capture.paths_[i], kUnits, [](int64_t) { return false; }, d);
     EXPECT_EQ(capture.mapped_[i], mapped(result, d)) << "record " << i << " of " << page;
   }
   return capture.kept_;
@@ -138,8 +150,9 @@ TEST(BookingRecordSlots, FieldPresentInOneRecordIsAbsentInTheNext) {
 }
 
 TEST(BookingRecordSlots, StringSlotReusedForAShorterString) {
-  const auto kept = read(R"([{"id": 1, "status": "confirmed and then some more text than fits inline", "ical_summary": "long summary text here", )" +
-                         kDates + R"(}, {"id": 2, "status": "ok", "ical_summary": "", )" + kDates + "}]");
+  const auto kept = read(
+      R"([{"id": 1, "status": "confirmed and then some more text than fits inline", "ical_summary": "long summary text here", )" +
+      kDates + R"(}, {"id": 2, "status": "ok", "ical_summary": "", )" + kDates + "}]");
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(kept[1]["status"], "ok");
   EXPECT_EQ(kept[1]["ical_summary"], "");
@@ -160,14 +173,13 @@ TEST(BookingRecordSlots, AFieldChangingTypeBetweenRecords) {
 }
 
 TEST(BookingRecordSlots, CustomerObjectInOneRecordAndNotInTheNext) {
-  const auto kept = read(
-      R"([{"id": 1, "status": "confirmed", "customer": {"first_name": "Ann", "email": "ann@example.com", "note": "x"}, )" + kDates +
-      R"(}, {"id": 2, "status": "confirmed", "customer": [], )" + kDates +
-      R"(}, {"id": 3, "status": "confirmed", "customer": "Bob", )" + kDates +
-      R"(}, {"id": 4, "status": "confirmed", "customer": {"last_name": "Lee"}, )" + kDates +
-      R"(}, {"id": 5, "status": "confirmed", "customer": [1], )" + kDates +
-      R"(}, {"id": 6, "status": "confirmed", )" + kDates +
-      R"(}, {"id": 7, "status": "confirmed", "customer": {"first_name": null, "phone": 5}, )" + kDates + "}]");
+  const auto kept =
+      read(R"([{"id": 1, "status": "confirmed", "customer": {"first_name": "Ann", "email": "ann@example.com", "note": "x"}, )" +
+           kDates + R"(}, {"id": 2, "status": "confirmed", "customer": [], )" + kDates +
+           R"(}, {"id": 3, "status": "confirmed", "customer": "Bob", )" + kDates +
+           R"(}, {"id": 4, "status": "confirmed", "customer": {"last_name": "Lee"}, )" + kDates +
+           R"(}, {"id": 5, "status": "confirmed", "customer": [1], )" + kDates + R"(}, {"id": 6, "status": "confirmed", )" +
+           kDates + R"(}, {"id": 7, "status": "confirmed", "customer": {"first_name": null, "phone": 5}, )" + kDates + "}]");
   ASSERT_EQ(kept.size(), 7u);
   EXPECT_EQ(kept[0]["customer"], json({{"first_name", "Ann"}, {"email", "ann@example.com"}}));
   EXPECT_EQ(kept[1]["customer"], "<empty array>");
@@ -181,8 +193,8 @@ TEST(BookingRecordSlots, CustomerObjectInOneRecordAndNotInTheNext) {
 TEST(BookingRecordSlots, RoomsCountShrinkingBetweenRecords) {
   const auto kept = read(
       R"([{"id": 1, "status": "confirmed", "reserved_accommodations": [{"accommodation": 5, "adults": 2, "guest_name": "A"},
-             {"accommodation": 6, "rate": 3}, {"accommodation": 7, "children": 1}], )" + kDates +
-      R"(}, {"id": 2, "status": "confirmed", "reserved_accommodations": [{"accommodation": 6}], )" + kDates +
+             {"accommodation": 6, "rate": 3}, {"accommodation": 7, "children": 1}], )" +
+      kDates + R"(}, {"id": 2, "status": "confirmed", "reserved_accommodations": [{"accommodation": 6}], )" + kDates +
       R"(}, {"id": 3, "status": "confirmed", "reserved_accommodations": [], )" + kDates +
       R"(}, {"id": 4, "status": "confirmed", )" + kDates +
       R"(}, {"id": 5, "status": "confirmed", "reserved_accommodations": [5, [], null, {}, [1], "x"], )" + kDates +
@@ -202,11 +214,12 @@ TEST(BookingRecordSlots, RoomsCountShrinkingBetweenRecords) {
 TEST(BookingRecordSlots, NullReadsAsAbsentAndARepeatedKeysLastValueCounts) {
   const auto kept = read(
       R"([{"id": 1, "status": "confirmed", "customer": {"first_name": "A"}, "customer": null, )" + kDates +
-      R"(}, {"id": 2, "status": "confirmed", "reserved_accommodations": [{"accommodation": 5}], "reserved_accommodations": "x", )" + kDates +
-      R"(}, {"id": 3, "status": "confirmed", "status": null, )" + kDates +
+      R"(}, {"id": 2, "status": "confirmed", "reserved_accommodations": [{"accommodation": 5}], "reserved_accommodations": "x", )" +
+      kDates + R"(}, {"id": 3, "status": "confirmed", "status": null, )" + kDates +
       R"(}, {"id": 4, "status": "confirmed", "customer": {"first_name": "x"}, "customer": {"last_name": "y"}, )" + kDates +
       R"(}, {"id": 5, "status": "confirmed", "customer": "x", "customer": {"email": "e"}, "reserved_accommodations": 3,
-             "reserved_accommodations": [{"accommodation": 6}], )" + kDates + "}]");
+             "reserved_accommodations": [{"accommodation": 6}], )" +
+      kDates + "}]");
   ASSERT_EQ(kept.size(), 5u);
   EXPECT_FALSE(kept[0].contains("customer"));
   EXPECT_EQ(kept[1]["reserved_accommodations"], "<string>");

@@ -51,7 +51,8 @@ void expect_same_plans(const std::vector<std::string>& pages, const std::string&
     ASSERT_TRUE(plan.is_object()) << a.substr(0, 300);
     if (!plan["unknown_units"].empty()) {
       json results = json::array();
-      for (const auto& u : plan["unknown_units"]) results.push_back({{"id", u["mphb_accommodation_id"]}, {"status", 404}, {"body", nullptr}});
+      for (const auto& u : plan["unknown_units"])
+        results.push_back({{"id", u["mphb_accommodation_id"]}, {"status", 404}, {"body", nullptr}});
       ASSERT_EQ(fresh.resolve_units(results.dump()), oracle.resolve_units(results.dump()));
       ASSERT_EQ(without_new_counts(fresh.plan_page(pages[i])), oracle.plan_page(pages[i])) << "page " << i << " planned again";
     }
@@ -86,15 +87,30 @@ json random_booking(std::mt19937& rng, int64_t id) {
     case 2: b = imported_guest(id, unit); break;
     default: b = direct_booking(id, json::array({room(5, 12), room(unit, 0, 0), room(7, 14)})); break;
   }
-  static const char* kFields[] = {"id", "status", "check_in_date", "check_out_date", "check_in_time", "check_out_time",
-                                  "date_created_utc", "total_price", "currency", "imported", "ical_summary",
-                                  "ical_description", "ical_prodid", "customer", "reserved_accommodations"};
-  static const char* kStatuses[] = {"confirmed", "pending", "pending-user", "pending-payment", "cancelled", "abandoned", "trash", "weird", ""};
+  static const char* kFields[] = {"id",
+                                  "status",
+                                  "check_in_date",
+                                  "check_out_date",
+                                  "check_in_time",
+                                  "check_out_time",
+                                  "date_created_utc",
+                                  "total_price",
+                                  "currency",
+                                  "imported",
+                                  "ical_summary",
+                                  "ical_description",
+                                  "ical_prodid",
+                                  "customer",
+                                  "reserved_accommodations"};
+  static const char* kStatuses[] = {"confirmed", "pending", "pending-user", "pending-payment", "cancelled", "abandoned", "trash",
+                                    "weird",     ""};
   if (rng() % 3 == 0) b["status"] = kStatuses[rng() % 9];
   if (rng() % 4 == 0) b["customer"]["first_name"] = rng() % 2 ? "  Zoë &amp; \"Jo\"\t" : "李 明";
   if (rng() % 5 == 0) b["total_price"] = rng() % 2 ? json(-10) : json("1234.50");
   if (rng() % 6 == 0) b["ical_description"] = "\"Reservation code: HM\\\"77\\\"\\nPhone: +1 (555) 010-9999\"";
-  if (rng() % 6 == 0) b["_links"] = {{"self", json::array({{{"href", "https://x/bookings/1"}}})}, {"deep", {{"a", {{"b", json::array({1, {{"c", nullptr}}})}}}}}};
+  if (rng() % 6 == 0)
+    b["_links"] = {{"self", json::array({{{"href", "https://x/bookings/1"}}})},
+                   {"deep", {{"a", {{"b", json::array({1, {{"c", nullptr}}})}}}}}};
   if (rng() % 5 == 0) b["reserved_accommodations"][0]["guest_name"] = "Guest \u00e9";
   if (rng() % 7 == 0) b["customer"] = rng() % 2 ? json::array() : json::array({1});
   if (rng() % 8 == 0) b["reserved_accommodations"] = rng() % 2 ? json::array() : json(json::array({1, nullptr, json::array()}));
@@ -146,8 +162,10 @@ TEST(BookingsStreamParity, ExampleHotel) {
   mphb::BookingsSyncSession first(kTenant, kNow, known.dump(), "[]", "{}");
   json plan = json::parse(first.plan_page(bookings), nullptr, false);
   json stored = json::object();
-  for (const auto& r : plan["reservations"]) stored[std::to_string(r["external_booking_id"].get<int64_t>())] = {{"hash", r["content_hash"]}, {"kind", "reservation"}};
-  for (const auto& r : plan["calendar_blocks"]) stored[std::to_string(r["external_booking_id"].get<int64_t>())] = {{"hash", r["content_hash"]}, {"kind", "block"}};
+  for (const auto& r : plan["reservations"])
+    stored[std::to_string(r["external_booking_id"].get<int64_t>())] = {{"hash", r["content_hash"]}, {"kind", "reservation"}};
+  for (const auto& r : plan["calendar_blocks"])
+    stored[std::to_string(r["external_booking_id"].get<int64_t>())] = {{"hash", r["content_hash"]}, {"kind", "block"}};
   expect_same_plans({bookings}, stored.dump(), known.dump(), "[]");
 }
 
@@ -159,8 +177,11 @@ TEST(BookingsStreamParity, GeneratedPages) {
     if (round % 3 == 0) {
       mphb_oracle::DomBookingsSyncSession probe(kTenant, kNow, kUnits, kTypes, "{}");
       const json plan = json::parse(probe.plan_page(page.dump()), nullptr, false);
-      for (const auto& r : plan["reservations"]) stored[std::to_string(r["external_booking_id"].get<int64_t>())] = {{"hash", r["content_hash"]}, {"kind", rng() % 4 ? "reservation" : "block"}, {"is_active", rng() % 5 != 0}};
-      for (const auto& r : plan["calendar_blocks"]) stored[std::to_string(r["external_booking_id"].get<int64_t>())] = {{"hash", r["content_hash"]}, {"kind", "block"}};
+      for (const auto& r : plan["reservations"])
+        stored[std::to_string(r["external_booking_id"].get<int64_t>())] = {
+            {"hash", r["content_hash"]}, {"kind", rng() % 4 ? "reservation" : "block"}, {"is_active", rng() % 5 != 0}};
+      for (const auto& r : plan["calendar_blocks"])
+        stored[std::to_string(r["external_booking_id"].get<int64_t>())] = {{"hash", r["content_hash"]}, {"kind", "block"}};
     }
     // One page per session: a second page holding the same ids would be duplicates (not planned again).
     expect_same_plans({page.dump()}, stored.dump());
@@ -172,12 +193,30 @@ TEST(BookingsStreamParity, GeneratedPages) {
 TEST(BookingsStreamParity, PageShapes) {
   const std::string b = direct_booking(1).dump();
   const std::vector<std::string> shapes = {
-      "[]", "{}", "null", "42", "-1.5", "\"text\"", "true", R"({"code":"rest_forbidden","message":"no","data":{"status":401}})",
-      R"({"code":7,"message":"no"})", R"({"message":"no","code":{"a":1}})", R"({"code":"a","code":5,"message":[]})",
-      "[" + b + "]", "[[" + b + "],[" + b + "]]", "[[" + b + "],[]]", "[[" + b + "]," + b + "]", "[[" + b + "],1]",
-      "[[],[]]", "[[1,null,\"x\"],[" + b + "]]", "[1,null,\"x\",true,2.5,[],{}]", "[[[" + b + "]]]", "[" + b + ",[" + b + "]]",
+      "[]",
+      "{}",
+      "null",
+      "42",
+      "-1.5",
+      "\"text\"",
+      "true",
+      R"({"code":"rest_forbidden","message":"no","data":{"status":401}})",
+      R"({"code":7,"message":"no"})",
+      R"({"message":"no","code":{"a":1}})",
+      R"({"code":"a","code":5,"message":[]})",
+      "[" + b + "]",
+      "[[" + b + "],[" + b + "]]",
+      "[[" + b + "],[]]",
+      "[[" + b + "]," + b + "]",
+      "[[" + b + "],1]",
+      "[[],[]]",
+      "[[1,null,\"x\"],[" + b + "]]",
+      "[1,null,\"x\",true,2.5,[],{}]",
+      "[[[" + b + "]]]",
+      "[" + b + ",[" + b + "]]",
       "[{\"id\":\"abc\"},{\"id\":-1},{\"id\":1.5},{\"id\":1e300},{\"id\":18446744073709551616},{\"id\":9007199254740993}]",
-      "[{\"id\":1,\"id\":2}]", "[{\"customer\":{\"first_name\":\"a\",\"first_name\":{}}}]",
+      "[{\"id\":1,\"id\":2}]",
+      "[{\"customer\":{\"first_name\":\"a\",\"first_name\":{}}}]",
       "  \r\n\t[ " + b + " ]  \n",
   };
   for (const auto& page : shapes) expect_same_plans({page});
@@ -186,11 +225,36 @@ TEST(BookingsStreamParity, PageShapes) {
 TEST(BookingsStreamParity, MalformedBytes) {
   std::mt19937 rng(7);
   const std::string good = random_page(rng, 6).dump();
-  std::vector<std::string> inputs = {"", " ", "\xEF\xBB\xBF[]", "[", "[1,]", "[01]", "[1.]", "[-]", "[1e]", "[.5]", "[tru]", "[nul]",
-                                     "[\"\\ud800\"]", "[\"\\udc00\"]", "[\"\\ud800\\u0041\"]", "[\"\\x\"]", "[\"a\x01\"]",
-                                     "[\"\xC0\x80\"]", "[\"\xED\xA0\x80\"]", "[\"\xF4\x90\x80\x80\"]", "[\"\xE2\x82\"]",
-                                     "[1e400]", "[-1e400]", "[123456789012345678901234567890]", "[1] x", "[]]", "{\"a\" 1}",
-                                     "[{\"id\":1,}]", "[\"\\u00e9\\ud83d\\ude00\"]", "[{\"id\": 1}\x00]"};
+  std::vector<std::string> inputs = {"",
+                                     " ",
+                                     "\xEF\xBB\xBF[]",
+                                     "[",
+                                     "[1,]",
+                                     "[01]",
+                                     "[1.]",
+                                     "[-]",
+                                     "[1e]",
+                                     "[.5]",
+                                     "[tru]",
+                                     "[nul]",
+                                     "[\"\\ud800\"]",
+                                     "[\"\\udc00\"]",
+                                     "[\"\\ud800\\u0041\"]",
+                                     "[\"\\x\"]",
+                                     "[\"a\x01\"]",
+                                     "[\"\xC0\x80\"]",
+                                     "[\"\xED\xA0\x80\"]",
+                                     "[\"\xF4\x90\x80\x80\"]",
+                                     "[\"\xE2\x82\"]",
+                                     "[1e400]",
+                                     "[-1e400]",
+                                     "[123456789012345678901234567890]",
+                                     "[1] x",
+                                     "[]]",
+                                     "{\"a\" 1}",
+                                     "[{\"id\":1,}]",
+                                     "[\"\\u00e9\\ud83d\\ude00\"]",
+                                     "[{\"id\": 1}\x00]"};
   std::string deep;
   for (int d = 0; d < 70; ++d) deep += "[";
   inputs.push_back(deep);
@@ -219,10 +283,20 @@ TEST(BookingsStreamParity, MalformedBytes) {
 // Content hashes: the streamed hash equals SHA-1 of the old dump for any JSON value.
 TEST(BookingsStreamParity, ContentHashOfAnyValue) {
   std::mt19937 rng(11);
-  std::vector<json> values = {json::array(), json::object(), json(nullptr), json(1.0), json(-0.0), json(1e-7), json(123456789.125),
-                              json(18446744073709551615ULL), json("\x01\x1f\x7f\"\\/"), json("bad \xC3 utf8 \xFF end"),
-                              json::array({{{"upstream_gone_at", 1}, {"a", {{"upstream_gone_at", 2}}}}, json::array({{{"content_hash", "x"}, {"b", 1}}})}),
-                              json::object({{"placeholder_since", "t"}, {"content_hash", "h"}, {"k", json::array({{{"upstream_gone_at", 3}}})}})};
+  std::vector<json> values = {
+      json::array(),
+      json::object(),
+      json(nullptr),
+      json(1.0),
+      json(-0.0),
+      json(1e-7),
+      json(123456789.125),
+      json(18446744073709551615ULL),
+      json("\x01\x1f\x7f\"\\/"),
+      json("bad \xC3 utf8 \xFF end"),
+      json::array(
+          {{{"upstream_gone_at", 1}, {"a", {{"upstream_gone_at", 2}}}}, json::array({{{"content_hash", "x"}, {"b", 1}}})}),
+      json::object({{"placeholder_since", "t"}, {"content_hash", "h"}, {"k", json::array({{{"upstream_gone_at", 3}}})}})};
   for (int i = 0; i < 200; ++i) values.push_back(random_page(rng, 1 + rng() % 3));
   for (const auto& v : values) EXPECT_EQ(mphb::content_hash(v), mphb_oracle::dom_content_hash(v)) << v.dump();
 }

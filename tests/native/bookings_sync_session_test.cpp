@@ -1,12 +1,13 @@
 // Stage "reservations" of a sync (SPEC §3 steps 3–4) through BookingsSyncSession: pages in, write plans
 // out; unknown rooms are fetched first; reconcile only after a complete, error-free pass.
+#include "bookings_sync_session.hpp"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "bookings_sync_session.hpp"
 #include "content_hash.hpp"
 #include "row_ids.hpp"
 #include "test_support.hpp"
@@ -33,8 +34,7 @@ json parse_array(const std::string& bytes) {
 std::unique_ptr<mphb::BookingsSyncSession> make_session(const json& stored = json::object(),
                                                         const std::string& known_units = kKnownUnits,
                                                         const std::string& known_types = kKnownTypes,
-                                                        const std::string& tenant = kTenant,
-                                                        const std::string& now = kNow) {
+                                                        const std::string& tenant = kTenant, const std::string& now = kNow) {
   return std::make_unique<mphb::BookingsSyncSession>(tenant, now, known_units, known_types, stored.dump());
 }
 
@@ -69,8 +69,8 @@ json without_hash(json row) {
 }
 
 void expect_nothing_planned(json& plan) {
-  for (const char* key : {"reservations", "reservation_accommodations", "calendar_blocks", "delete_reservations",
-                          "delete_blocks", "unknown_units"}) {
+  for (const char* key : {"reservations", "reservation_accommodations", "calendar_blocks", "delete_reservations", "delete_blocks",
+                          "unknown_units"}) {
     EXPECT_EQ(plan[key], json::array()) << key << ": " << plan[key].dump();
   }
 }
@@ -185,12 +185,14 @@ TEST(BookingsSyncSession, SamePageTwiceInOneSessionIsPlannedOnce) {
 
 TEST(BookingsSyncSession, PageNamingAnUnknownUnitPlansOnlyTheUnitToFetch) {
   auto session = make_session();
-  json plan = plan_page(*session, json::array({direct_booking(101), direct_booking(102, json::array({room(5, 12), room(999, 40)})),
-                                               imported_block(301, 6, 12)}));
+  json plan =
+      plan_page(*session, json::array({direct_booking(101), direct_booking(102, json::array({room(5, 12), room(999, 40)})),
+                                       imported_block(301, 6, 12)}));
   const json expected = json::array(
       {{{"mphb_accommodation_id", 999}, {"mphb_type_id", 40}, {"path", "bookings[1].reserved_accommodations[1].accommodation"}}});
   EXPECT_EQ(plan["unknown_units"], expected);
-  for (const char* key : {"reservations", "reservation_accommodations", "calendar_blocks", "delete_reservations", "delete_blocks"}) {
+  for (const char* key :
+       {"reservations", "reservation_accommodations", "calendar_blocks", "delete_reservations", "delete_blocks"}) {
     EXPECT_EQ(plan[key], json::array()) << key << ": " << plan[key].dump();
   }
   EXPECT_EQ(plan["errors"], json::array());
@@ -353,7 +355,8 @@ TEST(BookingsSyncSession, GoneUnitWithoutATypeRejectsOnlyThatBookingAfterResolvi
 
   json plan = plan_page(*session, page);
   EXPECT_EQ(plan["unknown_units"], json::array()) << plan.dump();
-  EXPECT_TRUE(has_diagnostic(plan["errors"], "unknown_accommodation_type", "bookings[1].reserved_accommodations[0].accommodation"))
+  EXPECT_TRUE(
+      has_diagnostic(plan["errors"], "unknown_accommodation_type", "bookings[1].reserved_accommodations[0].accommodation"))
       << plan["errors"].dump();
   EXPECT_EQ(rows_where(plan["reservations"], "external_booking_id", 101).size(), 1u);
   EXPECT_EQ(rows_where(plan["reservations"], "external_booking_id", 102).size(), 0u);
@@ -572,8 +575,7 @@ TEST(BookingsSyncSession, PerPageRowsPlanEveryPageByteForByteAsTheWholeStoredSta
   stored["201"]["kind"] = "block";
   stored["301"]["kind"] = "reservation";
   stored["105"] = {{"hash", "h"}, {"kind", "reservation"}, {"is_active", false}};
-  const std::vector<json> pages = {mixed_page(),
-                                   json::array({direct_booking(104), direct_booking(105), broken_booking(106)}),
+  const std::vector<json> pages = {mixed_page(), json::array({direct_booking(104), direct_booking(105), broken_booking(106)}),
                                    json::array({direct_booking(104), imported_guest(202, 7, 14), imported_block(302, 5, 12)})};
   auto whole = make_session(stored);
   auto per_page = make_per_page_session();
@@ -582,7 +584,8 @@ TEST(BookingsSyncSession, PerPageRowsPlanEveryPageByteForByteAsTheWholeStoredSta
     json read = parse_object(per_page->read_page(pages[i].dump()));
     ASSERT_EQ(read["errors"], json::array()) << read.dump();
     ASSERT_TRUE(read["page"].is_number_integer()) << read.dump();
-    EXPECT_EQ(per_page->plan_read_page(read["page"].get<int64_t>(), stored_rows_of(stored, read["ids"])), expected) << "page " << i;
+    EXPECT_EQ(per_page->plan_read_page(read["page"].get<int64_t>(), stored_rows_of(stored, read["ids"])), expected)
+        << "page " << i;
   }
   json active = json::array();
   for (const auto& [key, row] : stored.items()) {

@@ -1,13 +1,14 @@
 // content_hash: the hash every written row carries so that an unchanged row is never written again (I4).
 // It must change with any field MotoPress owns and must not change with the times the sync itself sets
 // (placeholder_since, upstream_gone_at) or with the stored hash.
+#include "content_hash.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "accommodations_mapper.hpp"
-#include "content_hash.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -131,8 +132,7 @@ TEST(ContentHash, PlaceholderSinceIsIgnored) {
   const mphb::TenantContext later{kTenant, "2027-06-30T23:59:59Z"};
   EXPECT_EQ(mphb::content_hash(mphb::placeholder_unit_row(first, 999, 12)),
             mphb::content_hash(mphb::placeholder_unit_row(later, 999, 12)));
-  EXPECT_EQ(mphb::content_hash(mphb::placeholder_type_row(first, 40)),
-            mphb::content_hash(mphb::placeholder_type_row(later, 40)));
+  EXPECT_EQ(mphb::content_hash(mphb::placeholder_type_row(first, 40)), mphb::content_hash(mphb::placeholder_type_row(later, 40)));
   json absent = mphb::placeholder_unit_row(first, 999, 12);
   absent.erase("placeholder_since");
   EXPECT_EQ(mphb::content_hash(absent), mphb::content_hash(mphb::placeholder_unit_row(later, 999, 12)));
@@ -220,7 +220,8 @@ TEST(ContentHash, ScalarsAndNullHashWithoutCrashing) {
 
 TEST(ContentHash, InvalidUtf8InAStringDoesNotAbort) {
   // Strings are valid UTF-8 by construction, but a hash must never trap if that ever breaks.
-  const json row = {{"name", std::string("Caba\xF1" "a")}};
+  const json row = {{"name", std::string("Caba\xF1"
+                                         "a")}};
   EXPECT_TRUE(is_lower_hex_sha1(mphb::content_hash(row)));
 }
 

@@ -1,14 +1,14 @@
 // The fast reader must read every value exactly as nlohmann does: its number fast path (decimals without
 // an exponent, computed as integer / power of ten) and its run-at-a-time string decoding are checked
 // against nlohmann bit for bit.
+#include "fast_json_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <random>
 #include <string>
 #include <vector>
-
-#include "fast_json_reader.hpp"
 
 namespace mphb {
 namespace {
@@ -37,9 +37,23 @@ uint64_t bits(double d) {
 }
 
 TEST(FastJsonReader, DecimalsAreTheDoublesNlohmannReads) {
-  std::vector<std::string> numbers = {"0.1", "0.0", "-0.0", "901.5", "-901.5", "0.30000000000000004", "123456789012.345",
-                                      "999999999999999.9", "99999999999999.99", "1.000000000000001", "9007199254740993.0",
-                                      "0.000000000000001", "1.5e2", "-2.25E-3", "17.10", "5e-324", "1.7976931348623157e308"};
+  std::vector<std::string> numbers = {"0.1",
+                                      "0.0",
+                                      "-0.0",
+                                      "901.5",
+                                      "-901.5",
+                                      "0.30000000000000004",
+                                      "123456789012.345",
+                                      "999999999999999.9",
+                                      "99999999999999.99",
+                                      "1.000000000000001",
+                                      "9007199254740993.0",
+                                      "0.000000000000001",
+                                      "1.5e2",
+                                      "-2.25E-3",
+                                      "17.10",
+                                      "5e-324",
+                                      "1.7976931348623157e308"};
   std::mt19937_64 rng(11);
   for (int i = 0; i < 20000; ++i) {
     const int int_digits = 1 + static_cast<int>(rng() % 12), frac_digits = 1 + static_cast<int>(rng() % 8);

@@ -1,5 +1,7 @@
 // Typed, path-aware reads of MotoPress fields: each either gives a value or records one error with a
 // stable code at "<record path>.<key>".
+#include "field_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -7,7 +9,6 @@
 #include <string>
 
 #include "diagnostics.hpp"
-#include "field_reader.hpp"
 
 namespace {
 
@@ -103,8 +104,8 @@ TEST_F(FieldReaderTest, IdRejectsSignedIntegerAbove2To53Minus1) {
   if (value.has_value()) {
     diagnostics_ = mphb::Diagnostics();
     ADD_FAILURE() << "regression: id() of a signed json integer 9007199254740992 returns " << *value
-                 << " with no error; expected out_of_range (field_reader.cpp FieldReader::id, the "
-                    "is_number_integer() branch has no kMaxId check)";
+                  << " with no error; expected out_of_range (field_reader.cpp FieldReader::id, the "
+                     "is_number_integer() branch has no kMaxId check)";
   }
   expect_error("out_of_range");
 }
@@ -119,8 +120,8 @@ TEST_F(FieldReaderTest, IdRejectsVeryLongNumericStringsAsOutOfRange) {
     diagnostics_ = mphb::Diagnostics();
     if (code == "invalid_format") {
       ADD_FAILURE() << "regression: id() of a " << digits << "-digit numeric string reports invalid_format (\"must be a "
-                   << "numeric id\"), expected out_of_range (field_reader.cpp all_digits(): its length cap treats "
-                      "long digit strings as non-numeric)";
+                    << "numeric id\"), expected out_of_range (field_reader.cpp all_digits(): its length cap treats "
+                       "long digit strings as non-numeric)";
     }
     EXPECT_EQ(code, "out_of_range") << digits << " digits";
   }
@@ -133,8 +134,8 @@ TEST_F(FieldReaderTest, IdAcceptsZeroPaddedNumericStringsOfAnyLength) {
     const std::string got = describe();
     diagnostics_ = mphb::Diagnostics();
     ADD_FAILURE() << "regression: id(\"00000000000000042\") is rejected (" << got
-                 << "), expected 42 (field_reader.cpp FieldReader::id: `s.size() > 16` is taken as \"larger than "
-                    "2^53-1\" without looking at leading zeros)";
+                  << "), expected 42 (field_reader.cpp FieldReader::id: `s.size() > 16` is taken as \"larger than "
+                     "2^53-1\" without looking at leading zeros)";
   }
   EXPECT_EQ(value, 42);
   expect_no_error();
@@ -207,8 +208,8 @@ TEST_F(FieldReaderTest, CountAcceptsZeroPaddedNumericStrings) {
     const std::string got = describe();
     diagnostics_ = mphb::Diagnostics();
     ADD_FAILURE() << "regression: count(\"0000002\") is rejected (" << got
-                 << "), expected 2; the message also says \"got 10001\", a value that is not in the input "
-                    "(field_reader.cpp FieldReader::count: `s.size() > 6 ? kMaxCount + 1 : std::stoll(s)`)";
+                  << "), expected 2; the message also says \"got 10001\", a value that is not in the input "
+                     "(field_reader.cpp FieldReader::count: `s.size() > 6 ? kMaxCount + 1 : std::stoll(s)`)";
   }
   EXPECT_EQ(value, 2);
   expect_no_error();
@@ -335,9 +336,8 @@ TEST_F(FieldReaderTest, DateFeb29ExistsOnlyInLeapYears) {
 }
 
 TEST_F(FieldReaderTest, DateRejectsImpossibleOrMisshapenDates) {
-  for (const char* d : {"2026-04-31", "2026-13-01", "2026-00-10", "2026-12-00", "2026-12-32", "0000-01-01",
-                        "2026-1-01", "2026/01/01", "26-01-01", "2026-01-01T00:00:00", "2026-01-01 ", "abcd-ef-gh",
-                        "2026-0a-01"}) {
+  for (const char* d : {"2026-04-31", "2026-13-01", "2026-00-10", "2026-12-00", "2026-12-32", "0000-01-01", "2026-1-01",
+                        "2026/01/01", "26-01-01", "2026-01-01T00:00:00", "2026-01-01 ", "abcd-ef-gh", "2026-0a-01"}) {
     EXPECT_FALSE(with(d).date("v", Presence::kRequired)) << d;
     expect_error("invalid_format");
   }
@@ -382,8 +382,8 @@ TEST_F(FieldReaderTest, TimeOfDayAbsentOrEmptyIsEmpty) {
 }
 
 TEST_F(FieldReaderTest, TimeOfDayRejectsInvalidTimes) {
-  for (const char* t : {"24:00", "24:00:00", "12:60:00", "12:00:60", "9:30", "09:30:00Z", "0930", "12:3", "ab:cd",
-                        "12-30-00", "12:30:00:00"}) {
+  for (const char* t :
+       {"24:00", "24:00:00", "12:60:00", "12:00:60", "9:30", "09:30:00Z", "0930", "12:3", "ab:cd", "12-30-00", "12:30:00:00"}) {
     EXPECT_FALSE(with(t).time_of_day("v")) << t;
     expect_error("invalid_format");
   }
@@ -436,10 +436,9 @@ TEST_F(FieldReaderTest, UtcTimestampAbsentOrEmptyIsEmpty) {
 }
 
 TEST_F(FieldReaderTest, UtcTimestampRejectsMalformedValues) {
-  for (const char* t : {"2026-11-21", "2026-11-21T12:41", "2026-02-30T00:00:00", "2026-11-21T25:00:00",
-                        "2026-11-21T12:60:00", "2026-11-21T12:41:00+02", "2026-11-21T12:41:00.",
-                        "2026-11-21T12:41:00 junk", "2026-11-21T12:41:00+24:00", "2026-11-21X12:41:00",
-                        "2026-11-21T12:41:00ZZ", "0001-01-01T00:30:00+01:00"}) {
+  for (const char* t : {"2026-11-21", "2026-11-21T12:41", "2026-02-30T00:00:00", "2026-11-21T25:00:00", "2026-11-21T12:60:00",
+                        "2026-11-21T12:41:00+02", "2026-11-21T12:41:00.", "2026-11-21T12:41:00 junk", "2026-11-21T12:41:00+24:00",
+                        "2026-11-21X12:41:00", "2026-11-21T12:41:00ZZ", "0001-01-01T00:30:00+01:00"}) {
     EXPECT_FALSE(with(t).utc_timestamp("v")) << t;
     expect_error("invalid_format");
   }
@@ -485,8 +484,8 @@ TEST_F(FieldReaderTest, DecimalFromPlainNumericStrings) {
 }
 
 TEST_F(FieldReaderTest, DecimalRejectsNonPlainStringsAsInvalidFormat) {
-  for (const char* s : {"inf", "-inf", "nan", "NaN", "0x10", "1e3", " 12", "12 ", "", "12,5", "1.2.3", "-", ".",
-                        "1-2", "$12", "infinity"}) {
+  for (const char* s :
+       {"inf", "-inf", "nan", "NaN", "0x10", "1e3", " 12", "12 ", "", "12,5", "1.2.3", "-", ".", "1-2", "$12", "infinity"}) {
     EXPECT_FALSE(with(s).decimal("v", Presence::kRequired)) << s;
     expect_error("invalid_format");
   }

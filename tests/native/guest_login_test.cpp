@@ -1,12 +1,12 @@
 // Guest login rules (SPEC §4, I6): the body validated field by field; only active reservations log in,
 // until 7 days after check-out; a null phone or code never matches; two matches are never resolved by
 // an arbitrary pick.
+#include "guest_login.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
-
-#include "guest_login.hpp"
 
 namespace {
 
@@ -40,7 +40,8 @@ TEST(GuestLoginRequest, NamesTheFieldOfEveryProblem) {
   EXPECT_EQ(first_error_path(read(R"({"check_in_date": "2026-11-10"})")), "phone_last_4");
   EXPECT_EQ(first_error_path(read(R"({"check_in_date": "2026-11-10", "reservation_code": "HM AB"})")), "reservation_code");
   EXPECT_EQ(first_error_path(read(R"({"check_in_date": "2026-11-10", "reservation_code": ""})")), "reservation_code");
-  EXPECT_EQ(first_error_path(read(R"({"check_in_date": "2026-11-10", "reservation_code": ")" + std::string(65, 'A') + "\"}")), "reservation_code");
+  EXPECT_EQ(first_error_path(read(R"({"check_in_date": "2026-11-10", "reservation_code": ")" + std::string(65, 'A') + "\"}")),
+            "reservation_code");
   for (const std::string body : {"", "[]", "null", "{", "\xff", "\"2026-11-10\""}) {
     const json out = read(body);
     ASSERT_FALSE(out.is_discarded()) << body;
@@ -54,15 +55,22 @@ const char* kNow = "2026-11-20T09:00:00Z";
 
 json candidate(const std::string& id, const std::string& status, const json& phone, const json& code = nullptr,
                const std::string& check_out = "2026-11-13") {
-  return {{"id", id}, {"external_booking_id", 100}, {"status", status}, {"check_in_date", "2026-11-10"},
-          {"check_out_date", check_out}, {"phone_last_4", phone}, {"reservation_code", code}};
+  return {{"id", id},
+          {"external_booking_id", 100},
+          {"status", status},
+          {"check_in_date", "2026-11-10"},
+          {"check_out_date", check_out},
+          {"phone_last_4", phone},
+          {"reservation_code", code}};
 }
 
 json decide(const json& request, const json& candidates, const std::string& now = kNow) {
   return parse(mphb::decide_guest_login_json(request.dump(), candidates.dump(), now));
 }
 
-json by_phone(const std::string& phone) { return {{"check_in_date", "2026-11-10"}, {"phone_last_4", phone}, {"reservation_code", nullptr}}; }
+json by_phone(const std::string& phone) {
+  return {{"check_in_date", "2026-11-10"}, {"phone_last_4", phone}, {"reservation_code", nullptr}};
+}
 
 TEST(GuestLoginDecision, AnActiveReservationLogsInUntilSevenDaysAfterCheckOut) {
   const json list = json::array({candidate("r-1", "active", "0142")});
@@ -119,10 +127,14 @@ TEST(GuestLoginDecision, TwoActiveMatchesAreAmbiguousNeverAPick) {
   request["reservation_code"] = "BBB222";
   EXPECT_EQ(decide(request, list)["reservation_id"], "r-2");
   // A cancelled twin does not make an active reservation ambiguous.
-  EXPECT_EQ(decide(by_phone("0142"), json::array({candidate("r-1", "active", "0142"), candidate("r-3", "cancelled", "0142")}))["reservation_id"], "r-1");
+  EXPECT_EQ(decide(by_phone("0142"),
+                   json::array({candidate("r-1", "active", "0142"), candidate("r-3", "cancelled", "0142")}))["reservation_id"],
+            "r-1");
   // An ended twin neither.
-  EXPECT_EQ(decide(by_phone("0142"), json::array({candidate("r-1", "active", "0142"), candidate("r-4", "active", "0142", nullptr, "2026-11-11")}),
-                   "2026-11-19T10:00:00Z")["reservation_id"], "r-1");
+  EXPECT_EQ(decide(by_phone("0142"),
+                   json::array({candidate("r-1", "active", "0142"), candidate("r-4", "active", "0142", nullptr, "2026-11-11")}),
+                   "2026-11-19T10:00:00Z")["reservation_id"],
+            "r-1");
 }
 
 TEST(GuestLoginDecision, MalformedArgumentsAreErrorsNotLogins) {
@@ -131,14 +143,20 @@ TEST(GuestLoginDecision, MalformedArgumentsAreErrorsNotLogins) {
   EXPECT_EQ(decide(by_phone("0142"), json::array(), "yesterday")["decision"], "error");
   EXPECT_EQ(parse(mphb::decide_guest_login_json("{", "[", kNow))["decision"], "error");
   // Junk candidates are skipped, never matched.
-  const json junk = json::array({1, nullptr, json::array(), {{"check_in_date", 5}}, {{"status", "active"}, {"check_in_date", "2026-11-10"}, {"phone_last_4", "0142"}}});
+  const json junk = json::array({1,
+                                 nullptr,
+                                 json::array(),
+                                 {{"check_in_date", 5}},
+                                 {{"status", "active"}, {"check_in_date", "2026-11-10"}, {"phone_last_4", "0142"}}});
   EXPECT_EQ(decide(by_phone("0142"), junk)["code"], "invalid_credentials");
   // No phone and no code: nothing can match.
-  EXPECT_EQ(decide({{"check_in_date", "2026-11-10"}}, json::array({candidate("r-1", "active", nullptr)}))["code"], "invalid_credentials");
+  EXPECT_EQ(decide({{"check_in_date", "2026-11-10"}}, json::array({candidate("r-1", "active", nullptr)}))["code"],
+            "invalid_credentials");
 }
 
 TEST(GuestLoginDecision, TheSameStayImportedTwiceSaysSoInsteadOfAskingForTheCode) {
-  const json list = json::array({candidate("r-1", "active", "4417", "HMABCD1234"), candidate("r-2", "active", "4417", "hmabcd1234")});
+  const json list =
+      json::array({candidate("r-1", "active", "4417", "HMABCD1234"), candidate("r-2", "active", "4417", "hmabcd1234")});
   json request = by_phone("4417");
   request["reservation_code"] = "HMABCD1234";
   const json out = decide(request, list);
@@ -146,9 +164,7 @@ TEST(GuestLoginDecision, TheSameStayImportedTwiceSaysSoInsteadOfAskingForTheCode
   EXPECT_NE(out["message"].get<std::string>().find("imported twice"), std::string::npos);
 }
 
-json access(const json& stay, const std::string& now = kNow) {
-  return parse(mphb::decide_guest_access_json(stay.dump(), now));
-}
+json access(const json& stay, const std::string& now = kNow) { return parse(mphb::decide_guest_access_json(stay.dump(), now)); }
 
 TEST(GuestAccess, OnlyAnActiveStayNotEndedMoreThanSevenDaysAgoIsReadable) {
   const json stay = {{"status", "active"}, {"check_in_date", "2026-11-10"}, {"check_out_date", "2026-11-13"}};
@@ -168,4 +184,3 @@ TEST(GuestAccess, OnlyAnActiveStayNotEndedMoreThanSevenDaysAgoIsReadable) {
 }
 
 }  // namespace
-

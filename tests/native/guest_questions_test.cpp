@@ -23,9 +23,9 @@ namespace {
 using json = nlohmann::json;
 
 const std::vector<std::string>& all_intents() {
-  static const std::vector<std::string> kIntents = {"bed_type", "view",      "size",       "capacity", "nights",
-                                                    "room_count", "guests",  "check_in",   "check_out", "stay_dates",
-                                                    "status",   "room_type", "room_unit"};
+  static const std::vector<std::string> kIntents = {"bed_type",   "view",      "size",     "capacity",  "nights",
+                                                    "room_count", "guests",    "check_in", "check_out", "stay_dates",
+                                                    "status",     "room_type", "room_unit"};
   return kIntents;
 }
 
@@ -41,8 +41,8 @@ std::string read_file(const std::string& path) {
 }
 
 const json& fixture() {
-  static const json kFixture = json::parse(read_file(std::string(MPHB_FIXTURES_DIR) + "/guest_questions.json"),
-                                           nullptr, /*allow_exceptions=*/false);
+  static const json kFixture =
+      json::parse(read_file(std::string(MPHB_FIXTURES_DIR) + "/guest_questions.json"), nullptr, /*allow_exceptions=*/false);
   return kFixture;
 }
 
@@ -219,7 +219,10 @@ TEST(GuestQuestionText, KeepsOtherScriptsAsWords) {
 
 TEST(GuestQuestionText, InvalidBytesAndControlsAreSeparators) {
   EXPECT_EQ(mphb::normalize_question("hab\xFFita\xC3"), "hab ita");
-  EXPECT_EQ(mphb::normalize_question("a\x01" "b\x7F" "c"), "a b c");
+  EXPECT_EQ(mphb::normalize_question("a\x01"
+                                     "b\x7F"
+                                     "c"),
+            "a b c");
   EXPECT_EQ(mphb::normalize_question(std::string("room\0number", 11)), "room number");
   EXPECT_EQ(mphb::normalize_question("\xED\xA0\x80x\xC0\xAFy\xF4\x90\x80\x80z"), "x y z");  // surrogate, overlong, >U+10FFFF
   EXPECT_TRUE(mphb::is_valid_utf8("¿Qué habitación? 海景 😊"));
@@ -231,8 +234,7 @@ TEST(GuestQuestionText, InvalidBytesAndControlsAreSeparators) {
 }
 
 TEST(GuestQuestionText, Tokens) {
-  EXPECT_EQ(mphb::question_tokens("que habitacion tengo"),
-            (std::vector<std::string>{"que", "habitacion", "tengo"}));
+  EXPECT_EQ(mphb::question_tokens("que habitacion tengo"), (std::vector<std::string>{"que", "habitacion", "tengo"}));
   EXPECT_TRUE(mphb::question_tokens("").empty());
   EXPECT_EQ(mphb::question_tokens("  a  b "), (std::vector<std::string>{"a", "b"}));
 }
@@ -249,7 +251,7 @@ TEST(GuestQuestionLanguage, DetectsSpanishAndEnglish) {
 
 TEST(GuestQuestionLanguage, MarksAndAccentsCountForSpanish) {
   EXPECT_EQ(mphb::detect_language("¿Qué room tengo?"), "es");
-  EXPECT_EQ(mphb::detect_language("¿room?"), "es");       // "¿" against "room"
+  EXPECT_EQ(mphb::detect_language("¿room?"), "es");  // "¿" against "room"
   EXPECT_EQ(mphb::detect_language("habitación"), "es");
 }
 
@@ -303,20 +305,20 @@ TEST(GuestQuestionIntent, RoomNumberIsTheRoomButNumberOfRoomsCounts) {
 }
 
 TEST(GuestQuestionIntent, CheckInCheckOutAndDates) {
-  for (const char* q : {"checkin", "CHECK-IN", "check in", "hora de entrada", "¿Cuándo es mi llegada?",
-                        "arrival time", "What time can I arrive?", "¿A qué hora puedo entrar?"}) {
+  for (const char* q : {"checkin", "CHECK-IN", "check in", "hora de entrada", "¿Cuándo es mi llegada?", "arrival time",
+                        "What time can I arrive?", "¿A qué hora puedo entrar?"}) {
     EXPECT_EQ(intent_of(q), "check_in") << q;
   }
-  for (const char* q : {"checkout", "check-out", "check out time", "salida", "departure", "When do I leave?",
-                        "¿Qué día salgo?"}) {
+  for (const char* q :
+       {"checkout", "check-out", "check out time", "salida", "departure", "When do I leave?", "¿Qué día salgo?"}) {
     EXPECT_EQ(intent_of(q), "check_out") << q;
   }
-  for (const char* q : {"When do I arrive and leave?", "fechas de entrada y salida", "dates", "¿Qué días?",
-                        "When is my booking?", "¿Cuál es la fecha de mi reserva?"}) {
+  for (const char* q : {"When do I arrive and leave?", "fechas de entrada y salida", "dates", "¿Qué días?", "When is my booking?",
+                        "¿Cuál es la fecha de mi reserva?"}) {
     EXPECT_EQ(intent_of(q), "stay_dates") << q;
   }
-  for (const char* q : {"how many nights", "noches", "duración de la estancia", "How long is my stay?",
-                        "¿Cuánto tiempo me quedo?"}) {
+  for (const char* q :
+       {"how many nights", "noches", "duración de la estancia", "How long is my stay?", "¿Cuánto tiempo me quedo?"}) {
     EXPECT_EQ(intent_of(q), "nights") << q;
   }
 }
@@ -325,31 +327,45 @@ TEST(GuestQuestionIntent, PlacesDirectionsAndGreetings) {
   EXPECT_EQ(intent_of("Buenas noches, ¿qué habitación tengo?"), "room_unit");
   EXPECT_EQ(intent_of("Buenos días, ¿a qué hora es la salida?"), "check_out");
   EXPECT_EQ(intent_of("Good morning! Which room am I in?"), "room_unit");
-  EXPECT_EQ(intent_of("¿Dónde es el check-in?"), std::nullopt);    // a place, not a time
+  EXPECT_EQ(intent_of("¿Dónde es el check-in?"), std::nullopt);   // a place, not a time
   EXPECT_EQ(intent_of("¿Puedo llegar de noche?"), std::nullopt);  // "de noche" is a time of day
-  EXPECT_EQ(intent_of("¿Cómo llego al hotel?"), std::nullopt);     // directions
+  EXPECT_EQ(intent_of("¿Cómo llego al hotel?"), std::nullopt);    // directions
 }
 
 TEST(GuestQuestionIntent, OtherTopicsVetoEveryRule) {
-  for (const char* q : {"Is breakfast included in my room?", "¿Cuánto cuesta la habitación?", "How much is the room?",
-                        "Does my room have wifi?", "¿Cuál es la clave del wi-fi de mi habitación?",
-                        "¿La habitación tiene aire acondicionado?", "Can I bring my dog to the room?",
-                        "Is there a pool view room?", "Room service?", "¿Hay parqueadero para mi reserva?",
-                        "What time is breakfast on check-out day?", "Can I pay at check-in?",
-                        "¿Puedo cancelar mi reserva?", "Can I change my room?", "late check-out",
-                        "¿Me pueden limpiar la habitación?", "Can I get an extra bed?", "airport taxi at check-out",
-                        "¿Cuántas toallas hay en el cuarto?", "¿Dónde está el gimnasio?", "spa", "¿Hay piscina?"}) {
+  for (const char* q : {"Is breakfast included in my room?",
+                        "¿Cuánto cuesta la habitación?",
+                        "How much is the room?",
+                        "Does my room have wifi?",
+                        "¿Cuál es la clave del wi-fi de mi habitación?",
+                        "¿La habitación tiene aire acondicionado?",
+                        "Can I bring my dog to the room?",
+                        "Is there a pool view room?",
+                        "Room service?",
+                        "¿Hay parqueadero para mi reserva?",
+                        "What time is breakfast on check-out day?",
+                        "Can I pay at check-in?",
+                        "¿Puedo cancelar mi reserva?",
+                        "Can I change my room?",
+                        "late check-out",
+                        "¿Me pueden limpiar la habitación?",
+                        "Can I get an extra bed?",
+                        "airport taxi at check-out",
+                        "¿Cuántas toallas hay en el cuarto?",
+                        "¿Dónde está el gimnasio?",
+                        "spa",
+                        "¿Hay piscina?"}) {
     EXPECT_EQ(intent_of(q), std::nullopt) << q;
   }
 }
 
 TEST(GuestQuestionIntent, RoomAloneAnswersOnlyPlainRoomQuestions) {
-  for (const char* q : {"Which room am I in?", "¿En qué habitación estoy?", "¿Dónde me alojo?", "Where am I staying?",
-                        "My room?", "Can you tell me which room I'm in, please?", "¿Me recuerdas mi habitación?"}) {
+  for (const char* q : {"Which room am I in?", "¿En qué habitación estoy?", "¿Dónde me alojo?", "Where am I staying?", "My room?",
+                        "Can you tell me which room I'm in, please?", "¿Me recuerdas mi habitación?"}) {
     EXPECT_EQ(intent_of(q), "room_unit") << q;
   }
-  for (const char* q : {"Does my room have a balcony?", "Is my room ready?", "Can I see my room?",
-                        "¿Mi habitación tiene vistas al mar?"}) {
+  for (const char* q :
+       {"Does my room have a balcony?", "Is my room ready?", "Can I see my room?", "¿Mi habitación tiene vistas al mar?"}) {
     EXPECT_NE(intent_of(q), "room_unit") << q;
   }
   EXPECT_EQ(intent_of("hello"), std::nullopt);
@@ -378,10 +394,10 @@ TEST(GuestQuestionAnswer, ContextStatesTheStayAndNothingMore) {
             "2 adults, 0 children");
   const json missing = ask(fixture_stay("missing"), "hola");
   const std::string context = str(missing, "context");
-  for (const char* part : {"Hotel: unknown", "Guest: unknown", "Booking: 77 (status: cancelled)",
-                           "Check-in: 2026-03-01\n", "Check-out: unknown\n", "Nights: unknown",
-                           "1. Villa Teratai — type: unknown; bed: unknown; size: unknown; view: unknown; capacity: unknown",
-                           "2. Villa Melati — type: Villa Dua Kamar; bed: Twin; size: unknown"}) {
+  for (const char* part :
+       {"Hotel: unknown", "Guest: unknown", "Booking: 77 (status: cancelled)", "Check-in: 2026-03-01\n", "Check-out: unknown\n",
+        "Nights: unknown", "1. Villa Teratai — type: unknown; bed: unknown; size: unknown; view: unknown; capacity: unknown",
+        "2. Villa Melati — type: Villa Dua Kamar; bed: Twin; size: unknown"}) {
     EXPECT_NE(context.find(part), std::string::npos) << part << "\n" << context;
   }
 }
@@ -398,8 +414,9 @@ TEST(GuestQuestionAnswer, RoomsFollowTheirPositionAndUnnamedRoomsAreNumbered) {
   third["unit_name"] = nullptr;
   stay["rooms"] = json::array({first, "junk", third, second});
   const json out = ask(stay, "Which rooms are mine?");
-  EXPECT_EQ(out["answer"], "You have 3 rooms: A (Bungalow Kembang), C (Bungalow Kembang) and room 3 "
-                           "(Bungalow Kembang, name not available).");
+  EXPECT_EQ(out["answer"],
+            "You have 3 rooms: A (Bungalow Kembang), C (Bungalow Kembang) and room 3 "
+            "(Bungalow Kembang, name not available).");
   EXPECT_EQ(out["facts"]["rooms"][2]["position"], nullptr);
   EXPECT_NE(str(out, "context").find("3. Room 3 (name unknown)"), std::string::npos) << out["context"];
 }
@@ -447,15 +464,27 @@ TEST(GuestQuestionAnswer, StatusSentences) {
 }
 
 TEST(GuestQuestionAnswer, WrongTypesReadAsNull) {
-  const json stay = {{"hotel_name", 5},          {"guest_name", json::array()}, {"booking_id", 1.5},
-                     {"status", 3},              {"check_in_date", "2026-02-30"}, {"check_out_date", 20261113},
-                     {"check_in_time", "25:00"}, {"check_out_time", "12h"},       {"nights", -3},
-                     {"adults", "2"},            {"children", true},              {"guests", 1e30},
-                     {"rooms", json::array({json::object({{"unit_name", 7}, {"type_name", json::object()},
-                                                          {"bed_type", ""}, {"size_m2", -4}, {"view", "   "},
-                                                          {"capacity", 2.5}, {"position", true}})})}};
-  for (const char* q : {"Which room am I in?", "room type", "bed", "size", "view", "capacity", "check-in",
-                        "check-out", "dates", "nights", "how many guests", "status"}) {
+  const json stay = {{"hotel_name", 5},
+                     {"guest_name", json::array()},
+                     {"booking_id", 1.5},
+                     {"status", 3},
+                     {"check_in_date", "2026-02-30"},
+                     {"check_out_date", 20261113},
+                     {"check_in_time", "25:00"},
+                     {"check_out_time", "12h"},
+                     {"nights", -3},
+                     {"adults", "2"},
+                     {"children", true},
+                     {"guests", 1e30},
+                     {"rooms", json::array({json::object({{"unit_name", 7},
+                                                          {"type_name", json::object()},
+                                                          {"bed_type", ""},
+                                                          {"size_m2", -4},
+                                                          {"view", "   "},
+                                                          {"capacity", 2.5},
+                                                          {"position", true}})})}};
+  for (const char* q : {"Which room am I in?", "room type", "bed", "size", "view", "capacity", "check-in", "check-out", "dates",
+                        "nights", "how many guests", "status"}) {
     const json out = ask(stay, q);
     EXPECT_EQ(out["answered"], false) << q << " → " << out["answer"];
     EXPECT_TRUE(out["intent"].is_string()) << q;
@@ -538,8 +567,8 @@ TEST(GuestQuestionErrors, QuestionsThatAreNotQuestions) {
 TEST(GuestQuestionErrors, RandomBytesNeverCrash) {
   std::mt19937 random(20261110);
   const std::string stay = small_stay().dump();
-  const std::vector<std::string> words = {"habitación", "room", "¿", "?", "check", "in", "cama", "wifi", "cuántas",
-                                          "noches", "海景", "\xFF", "\xC3", "\x00", "how", "many", "type", "de"};
+  const std::vector<std::string> words = {"habitación", "room", "¿",    "?",    "check", "in",  "cama", "wifi", "cuántas",
+                                          "noches",     "海景", "\xFF", "\xC3", "\x00",  "how", "many", "type", "de"};
   for (int i = 0; i < 3000; ++i) {
     std::string question;
     const int length = static_cast<int>(random() % 40);

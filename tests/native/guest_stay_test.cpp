@@ -1,12 +1,13 @@
 // The guest's stay: built from the rows the database returns for one reservation, rooms in position
 // order, missing data null (never invented), and any input bytes answered with an error, never a trap.
+#include "guest_stay.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "calendar_date.hpp"
-#include "guest_stay.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -16,30 +17,59 @@ using mphb_test::json;
 json parse(const std::string& text) { return json::parse(text, nullptr, false); }
 
 json type_row(const std::string& id, int64_t mphb_id, const json& name) {
-  return {{"id", id}, {"mphb_type_id", mphb_id}, {"name", name}, {"bed_type", "King"}, {"size", 28.5}, {"view", "Garden"},
-          {"adults", 2}, {"children", 1}, {"total_capacity", 3}, {"is_placeholder", false}};
+  return {{"id", id},
+          {"mphb_type_id", mphb_id},
+          {"name", name},
+          {"bed_type", "King"},
+          {"size", 28.5},
+          {"view", "Garden"},
+          {"adults", 2},
+          {"children", 1},
+          {"total_capacity", 3},
+          {"is_placeholder", false}};
 }
 
 json unit_row(const std::string& id, int64_t mphb_id, const std::string& type_id, const std::string& name) {
-  return {{"id", id}, {"mphb_accommodation_id", mphb_id}, {"accommodation_type_id", type_id}, {"name", name}, {"is_placeholder", false}};
+  return {{"id", id},
+          {"mphb_accommodation_id", mphb_id},
+          {"accommodation_type_id", type_id},
+          {"name", name},
+          {"is_placeholder", false}};
 }
 
 json junction_row(int position, const std::string& unit_id, int64_t mphb_id, int adults) {
-  return {{"position", position}, {"accommodation_unit_id", unit_id}, {"mphb_accommodation_id", mphb_id}, {"mphb_type_id", 12},
-          {"adults", adults}, {"children", 0}, {"guest_name", ""}};
+  return {{"position", position},
+          {"accommodation_unit_id", unit_id},
+          {"mphb_accommodation_id", mphb_id},
+          {"mphb_type_id", 12},
+          {"adults", adults},
+          {"children", 0},
+          {"guest_name", ""}};
 }
 
 // Two rooms, given out of position order, as the stay reader's query may return them.
 json two_room_input() {
   return {
       {"tenant", {{"tenant_id", mphb_test::kTenant}, {"name", "Villa Kembang"}, {"slug", "indo"}}},
-      {"reservation", {{"id", "r-1"}, {"external_booking_id", 2432}, {"status", "active"}, {"guest_name", "Ana Pérez"},
-                       {"check_in_date", "2026-11-10"}, {"check_out_date", "2026-11-13"}, {"check_in_time", "14:00:00"},
-                       {"check_out_time", "12:00:00"}, {"adults", 3}, {"children", 1}, {"room_count", 2},
-                       {"guest_phone", "+57 311 555 0142"}, {"guest_email", "ana@example.com"}}},
+      {"reservation",
+       {{"id", "r-1"},
+        {"external_booking_id", 2432},
+        {"status", "active"},
+        {"guest_name", "Ana Pérez"},
+        {"check_in_date", "2026-11-10"},
+        {"check_out_date", "2026-11-13"},
+        {"check_in_time", "14:00:00"},
+        {"check_out_time", "12:00:00"},
+        {"adults", 3},
+        {"children", 1},
+        {"room_count", 2},
+        {"guest_phone", "+57 311 555 0142"},
+        {"guest_email", "ana@example.com"}}},
       {"reservation_accommodations", json::array({junction_row(1, "u-2", 62, 1), junction_row(0, "u-1", 61, 2)})},
-      {"accommodation_units", json::array({unit_row("u-1", 61, "t-1", "Bungalow 2"), unit_row("u-2", 62, "t-2", "Lumbung 海景")})},
-      {"accommodation_types", json::array({type_row("t-1", 12, "Bungalow Kembang"), type_row("t-2", 14, "Lumbung Loft – \"Sunset\"")})},
+      {"accommodation_units",
+       json::array({unit_row("u-1", 61, "t-1", "Bungalow 2"), unit_row("u-2", 62, "t-2", "Lumbung 海景")})},
+      {"accommodation_types",
+       json::array({type_row("t-1", 12, "Bungalow Kembang"), type_row("t-2", 14, "Lumbung Loft – \"Sunset\"")})},
   };
 }
 
@@ -75,8 +105,9 @@ TEST(GuestStay, NeverCarriesContactDetails) {
 
 TEST(GuestStay, MissingDataStaysNull) {
   json input = two_room_input();
-  input["accommodation_types"][0] = {{"id", "t-1"}, {"mphb_type_id", 12}, {"name", nullptr}, {"bed_type", nullptr}, {"size", nullptr},
-                                      {"view", ""}, {"adults", 0}, {"children", 0}, {"total_capacity", 0}};
+  input["accommodation_types"][0] = {{"id", "t-1"},         {"mphb_type_id", 12}, {"name", nullptr},
+                                     {"bed_type", nullptr}, {"size", nullptr},    {"view", ""},
+                                     {"adults", 0},         {"children", 0},      {"total_capacity", 0}};
   input["reservation"]["check_in_time"] = nullptr;
   input["reservation"]["guest_name"] = nullptr;
   const json stay = parse(mphb::build_guest_stay_json(input.dump()))["stay"];
@@ -139,8 +170,10 @@ TEST(GuestStay, AnyBytesGiveAnErrorOrAStayNeverATrap) {
     ASSERT_FALSE(out.is_discarded());
     EXPECT_FALSE(out["errors"].empty());
   }
-  for (const std::string bad : {"[]", "42", "\"x\"", "{\"reservation\": 5}", "\xff\xfe", "{\"reservation\": {\"id\": 1, \"position\": []},"
-                                "\"reservation_accommodations\": [1, null, {\"position\": \"x\"}], \"accommodation_units\": {}}"}) {
+  for (const std::string bad :
+       {"[]", "42", "\"x\"", "{\"reservation\": 5}", "\xff\xfe",
+        "{\"reservation\": {\"id\": 1, \"position\": []},"
+        "\"reservation_accommodations\": [1, null, {\"position\": \"x\"}], \"accommodation_units\": {}}"}) {
     const json out = parse(mphb::build_guest_stay_json(bad));
     ASSERT_FALSE(out.is_discarded()) << bad;
   }

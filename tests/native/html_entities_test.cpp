@@ -1,9 +1,9 @@
 // Titles saved by other tools hold HTML entities; the database keeps plain UTF-8 text.
+#include "html_entities.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "html_entities.hpp"
 
 namespace {
 
@@ -12,17 +12,15 @@ using mphb::trim;
 
 const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-TEST(HtmlEntities, DecodesAmpersand) {
-  EXPECT_EQ(decode_html_entities("Sea View &amp; Spa"), "Sea View & Spa");
-}
+TEST(HtmlEntities, DecodesAmpersand) { EXPECT_EQ(decode_html_entities("Sea View &amp; Spa"), "Sea View & Spa"); }
 
 TEST(HtmlEntities, DecodesDecimalAndHexNumericEntities) {
   EXPECT_EQ(decode_html_entities("Suite &#8211; Deluxe"), "Suite \xE2\x80\x93 Deluxe");  // en dash
   EXPECT_EQ(decode_html_entities("Suite &#x2013; Deluxe"), "Suite \xE2\x80\x93 Deluxe");
   EXPECT_EQ(decode_html_entities("&#X2013;"), "\xE2\x80\x93");
   EXPECT_EQ(decode_html_entities("&#39;"), "'");
-  EXPECT_EQ(decode_html_entities("&#233;"), "\xC3\xA9");                   // 2-byte UTF-8
-  EXPECT_EQ(decode_html_entities("&#x1F600;"), "\xF0\x9F\x98\x80");        // 4-byte UTF-8 (emoji)
+  EXPECT_EQ(decode_html_entities("&#233;"), "\xC3\xA9");             // 2-byte UTF-8
+  EXPECT_EQ(decode_html_entities("&#x1F600;"), "\xF0\x9F\x98\x80");  // 4-byte UTF-8 (emoji)
   EXPECT_EQ(decode_html_entities("&#128512;"), "\xF0\x9F\x98\x80");
 }
 
@@ -54,13 +52,11 @@ TEST(HtmlEntities, KeepsUnknownOrUnterminatedEntitiesVerbatim) {
   EXPECT_EQ(decode_html_entities("&averyveryverylongname;"), "&averyveryverylongname;");
 }
 
-TEST(HtmlEntities, DecodesAnEntityAfterAStrayAmpersand) {
-  EXPECT_EQ(decode_html_entities("R&B &amp; Soul"), "R&B & Soul");
-}
+TEST(HtmlEntities, DecodesAnEntityAfterAStrayAmpersand) { EXPECT_EQ(decode_html_entities("R&B &amp; Soul"), "R&B & Soul"); }
 
 TEST(HtmlEntities, InvalidCodePointsBecomeReplacementCharacter) {
   EXPECT_EQ(decode_html_entities("&#0;"), kReplacement);
-  EXPECT_EQ(decode_html_entities("&#xD800;"), kReplacement);   // lone surrogate
+  EXPECT_EQ(decode_html_entities("&#xD800;"), kReplacement);  // lone surrogate
   EXPECT_EQ(decode_html_entities("&#xDFFF;"), kReplacement);
   EXPECT_EQ(decode_html_entities("&#x110000;"), kReplacement);  // beyond Unicode
   EXPECT_EQ(decode_html_entities("&#99999999;"), kReplacement);
@@ -81,8 +77,6 @@ TEST(Trim, RemovesAsciiWhiteSpaceAtBothEnds) {
   EXPECT_EQ(trim("a  b"), "a  b");
 }
 
-TEST(Trim, KeepsNonBreakingSpace) {
-  EXPECT_EQ(trim("\xC2\xA0x\xC2\xA0"), "\xC2\xA0x\xC2\xA0");
-}
+TEST(Trim, KeepsNonBreakingSpace) { EXPECT_EQ(trim("\xC2\xA0x\xC2\xA0"), "\xC2\xA0x\xC2\xA0"); }
 
 }  // namespace

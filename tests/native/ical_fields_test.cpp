@@ -1,11 +1,11 @@
 // The iCal fields of imported bookings: quoted and escaped strings, the channel, its reservation code and
 // the guest's phone last-4 (SPEC §4, FIELD-NOTES "Bookings").
+#include "ical_fields.hpp"
+
 #include <gtest/gtest.h>
 
 #include <optional>
 #include <string>
-
-#include "ical_fields.hpp"
 
 namespace {
 
@@ -47,9 +47,7 @@ TEST(UnquoteIcalText, UnescapesNewlinesCommasSemicolonsAndBackslashes) {
   EXPECT_EQ(unquote_ical_text("C:\\\\temp"), "C:\\temp");
 }
 
-TEST(UnquoteIcalText, EscapedBackslashBeforeNIsNotANewline) {
-  EXPECT_EQ(unquote_ical_text("a\\\\nb"), "a\\nb");
-}
+TEST(UnquoteIcalText, EscapedBackslashBeforeNIsNotANewline) { EXPECT_EQ(unquote_ical_text("a\\\\nb"), "a\\nb"); }
 
 TEST(UnquoteIcalText, KeepsUnknownEscapesAndATrailingBackslash) {
   EXPECT_EQ(unquote_ical_text("a\\tb"), "a\\tb");
@@ -86,9 +84,9 @@ TEST(ParseIcalDescription, AirbnbDescriptionWithBothLines) {
 }
 
 TEST(ParseIcalDescription, QuotedEscapedDescriptionAfterUnquoting) {
-  const auto d = parse_ical_description(unquote_ical_text(
-      "\"Reservation URL: https://www.airbnb.com/hosting/reservations/details/HMABCD1234\\n"
-      "Phone Number (Last 4 Digits): 4417\""));
+  const auto d = parse_ical_description(
+      unquote_ical_text("\"Reservation URL: https://www.airbnb.com/hosting/reservations/details/HMABCD1234\\n"
+                        "Phone Number (Last 4 Digits): 4417\""));
   EXPECT_EQ(d.reservation_code, "HMABCD1234");
   EXPECT_EQ(d.phone_last_4, "4417");
 }
@@ -117,8 +115,7 @@ TEST(ParseIcalDescription, LabelsAreCaseInsensitiveAndLinesTrimmed) {
 }
 
 TEST(ParseIcalDescription, EmptyOrUnrelatedTextGivesNothing) {
-  for (const char* text : {"", "\n\n", "Just a note", "Reservation URL:", "Phone Number (Last 4 Digits): 12",
-                           "Notes: call me"}) {
+  for (const char* text : {"", "\n\n", "Just a note", "Reservation URL:", "Phone Number (Last 4 Digits): 12", "Notes: call me"}) {
     const auto d = parse_ical_description(text);
     EXPECT_FALSE(d.reservation_code.has_value()) << text;
     EXPECT_FALSE(d.phone_last_4.has_value()) << text;
@@ -157,9 +154,9 @@ TEST(ChannelFromProdid, ProdidWithAnEmptyOrganisationTellsNothing) {
   const auto b = channel_from_prodid("-////EN");
   if (a.has_value() || b.has_value()) {
     ADD_FAILURE() << "regression: channel_from_prodid(\"-//\") = \"" << a.value_or("<none>") << "\", (\"-////EN\") = \""
-                 << b.value_or("<none>")
-                 << "\"; expected nullopt (ical_fields.cpp: the fallback `return std::string(trim(p))` after an "
-                    "empty organisation part)";
+                  << b.value_or("<none>")
+                  << "\"; expected nullopt (ical_fields.cpp: the fallback `return std::string(trim(p))` after an "
+                     "empty organisation part)";
   }
 }
 

@@ -1,11 +1,12 @@
 // Untrusted bytes in, a JSON document or one diagnostic with a JSON path out (SPEC §7).
+#include "json_document.hpp"
+
 #include <gtest/gtest.h>
 
 #include <optional>
 #include <string>
 
 #include "diagnostics.hpp"
-#include "json_document.hpp"
 
 namespace {
 
@@ -52,9 +53,9 @@ TEST(JsonDocument, SyntaxErrorsNameTheEnclosingValue) {
 
 TEST(JsonDocument, InvalidUtf8IsReportedAsSuch) {
   expect_error("[\"\xFF\"]", "invalid_utf8", "bookings[0]");
-  expect_error("[\"ok\", \"\xC3\x28\"]", "invalid_utf8", "bookings[1]");   // bad continuation byte
-  expect_error("[\"\xED\xA0\x80\"]", "invalid_utf8", "bookings[0]");       // encoded surrogate
-  expect_error("[\"\xF4\x90\x80\x80\"]", "invalid_utf8", "bookings[0]");   // beyond U+10FFFF
+  expect_error("[\"ok\", \"\xC3\x28\"]", "invalid_utf8", "bookings[1]");  // bad continuation byte
+  expect_error("[\"\xED\xA0\x80\"]", "invalid_utf8", "bookings[0]");      // encoded surrogate
+  expect_error("[\"\xF4\x90\x80\x80\"]", "invalid_utf8", "bookings[0]");  // beyond U+10FFFF
 }
 
 TEST(JsonDocument, RawNulByteIsInvalidJson) {

@@ -1,12 +1,12 @@
 // escape_non_ascii against nlohmann's own ensure_ascii dump: the plan text the hot path writes must be the
 // bytes dump_plan writes, for every code point (controls, DEL, 2-, 3- and 4-byte sequences).
+#include "json_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
-
-#include "json_text.hpp"
 
 using nlohmann::json;
 

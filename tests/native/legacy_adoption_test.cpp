@@ -1,11 +1,12 @@
 // Adoption of an old-sync database: each defect class of shared/legacy/README.md recognised on the row
 // that has it, the outcome of every legacy row, platform data carried or reported, never lost silently.
+#include "legacy_adoption.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 
-#include "legacy_adoption.hpp"
 #include "row_ids.hpp"
 #include "test_support.hpp"
 
@@ -17,14 +18,26 @@ json parse(const std::string& text) { return json::parse(text, nullptr, false); 
 
 json legacy_row(const std::string& id, const std::string& booking, const std::string& status, const json& unit,
                 const std::string& phone = "0142", const std::string& phone_full = "+57 311 555 0142") {
-  return {{"id", id}, {"external_booking_id", booking}, {"status", status}, {"guest_name", "Ana"}, {"phone_last_4", phone},
-          {"phone_full", phone_full}, {"reservation_code", nullptr}, {"check_in_date", "2026-12-01"}, {"check_out_date", "2026-12-04"},
-          {"accommodation_unit_id", unit}, {"booking_notes", nullptr}, {"sire", nullptr}};
+  return {{"id", id},
+          {"external_booking_id", booking},
+          {"status", status},
+          {"guest_name", "Ana"},
+          {"phone_last_4", phone},
+          {"phone_full", phone_full},
+          {"reservation_code", nullptr},
+          {"check_in_date", "2026-12-01"},
+          {"check_out_date", "2026-12-04"},
+          {"accommodation_unit_id", unit},
+          {"booking_notes", nullptr},
+          {"sire", nullptr}};
 }
 
 json junction(const std::string& reservation, const std::string& unit, int64_t room) {
-  return {{"id", reservation + "-" + std::to_string(room)}, {"reservation_id", reservation}, {"accommodation_unit_id", unit},
-          {"motopress_accommodation_id", room}, {"motopress_type_id", 12}};
+  return {{"id", reservation + "-" + std::to_string(room)},
+          {"reservation_id", reservation},
+          {"accommodation_unit_id", unit},
+          {"motopress_accommodation_id", room},
+          {"motopress_type_id", 12}};
 }
 
 struct Scenario {
@@ -51,14 +64,16 @@ Scenario scenario() {
   json block = legacy_row("L103", "103", "active", "auto-12", "0000", "N/A");
   block["sire"] = {{"document_type", "3"}};
   s.legacy = {
-      {"reservations", json::array({first, second, legacy_row("L102", "102", "active", "auto-12"), block,
-                                    legacy_row("L104", "104", "active", "auto-12"), legacy_row("L106", "106", "active", "auto-12"),
-                                    legacy_row("L999", "999", "active", "auto-12")})},
+      {"reservations",
+       json::array({first, second, legacy_row("L102", "102", "active", "auto-12"), block,
+                    legacy_row("L104", "104", "active", "auto-12"), legacy_row("L106", "106", "active", "auto-12"),
+                    legacy_row("L999", "999", "active", "auto-12")})},
       {"junction", json::array({junction("L101b", "auto-12", 5), junction("L102", "auto-12", 5), junction("L103", "auto-12", 5),
                                 junction("L104", "auto-12", 5), junction("L104", "auto-12", 5), junction("L106", "auto-12", 5),
                                 junction("L999", "auto-12", 5)})},
-      {"units", json::array({{{"id", "type-12"}, {"motopress_unit_id", 12}, {"motopress_type_id", nullptr}, {"name", "Double Room"}},
-                             {{"id", "auto-12"}, {"motopress_unit_id", nullptr}, {"motopress_type_id", 12}, {"name", "Alojamiento 12"}}})},
+      {"units",
+       json::array({{{"id", "type-12"}, {"motopress_unit_id", 12}, {"motopress_type_id", nullptr}, {"name", "Double Room"}},
+                    {{"id", "auto-12"}, {"motopress_unit_id", nullptr}, {"motopress_type_id", 12}, {"name", "Alojamiento 12"}}})},
   };
   s.confirmations = json::array({{{"id", 106}, {"status", 200}, {"body", {{"id", 106}, {"status", "trash"}}}},
                                  {{"id", 999}, {"status", 404}, {"body", nullptr}}});

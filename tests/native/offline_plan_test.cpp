@@ -206,8 +206,8 @@ TEST(OfflinePlan, UnknownUnitGetsAFlaggedPlaceholderAndAWarning) {
 }
 
 TEST(OfflinePlan, UnknownUnitNamedTwiceGetsOnePlaceholder) {
-  const json plan = plan_for(json::array({direct_booking(101, json::array({room(999, 12)})),
-                                          direct_booking(102, json::array({room(999, 12)}))}));
+  const json plan = plan_for(
+      json::array({direct_booking(101, json::array({room(999, 12)})), direct_booking(102, json::array({room(999, 12)}))}));
   EXPECT_EQ(rows_where(plan["accommodation_units"], "mphb_accommodation_id", 999).size(), 1u);
   EXPECT_EQ(count_code(plan["warnings"], "placeholder_unit"), 1u);
   EXPECT_EQ(plan["reservations"].size(), 2u);
@@ -238,7 +238,8 @@ TEST(OfflinePlan, UnknownUnitWithNoTypeRejectsTheBookingWithAnError) {
   json r = room(999, 12);
   r.erase("accommodation_type");
   const json plan = plan_for(json::array({direct_booking(101, json::array({r})), direct_booking(102)}));
-  EXPECT_TRUE(has_diagnostic(plan["errors"], "unknown_accommodation_type", "bookings[0].reserved_accommodations[0].accommodation"))
+  EXPECT_TRUE(
+      has_diagnostic(plan["errors"], "unknown_accommodation_type", "bookings[0].reserved_accommodations[0].accommodation"))
       << plan["errors"].dump();
   EXPECT_EQ(rows_where(plan["reservations"], "external_booking_id", 101).size(), 0u);
   EXPECT_EQ(rows_where(plan["reservation_accommodations"], "external_booking_id", 101).size(), 0u);
@@ -249,16 +250,17 @@ TEST(OfflinePlan, UnknownUnitWithNoTypeRejectsTheBookingWithAnError) {
 TEST(OfflinePlan, EveryBookingRejectedForAnUnplaceableUnitGetsItsOwnError) {
   json untyped = room(999, 12);
   untyped.erase("accommodation_type");
-  const json plan = plan_for(json::array({direct_booking(101, json::array({untyped})),
-                                          direct_booking(102, json::array({room(5, 12), untyped}))}));
+  const json plan = plan_for(
+      json::array({direct_booking(101, json::array({untyped})), direct_booking(102, json::array({room(5, 12), untyped}))}));
   EXPECT_TRUE(plan["reservations"].empty());
-  EXPECT_TRUE(has_diagnostic(plan["errors"], "unknown_accommodation_type", "bookings[0].reserved_accommodations[0].accommodation"))
+  EXPECT_TRUE(
+      has_diagnostic(plan["errors"], "unknown_accommodation_type", "bookings[0].reserved_accommodations[0].accommodation"))
       << plan["errors"].dump();
   if (!has_diagnostic(plan["errors"], "unknown_accommodation_type", "bookings[1].reserved_accommodations[1].accommodation")) {
     ADD_FAILURE() << "regression: booking 102 (bookings[1]) is left out of the plan with no error naming it; only "
-                 << plan["errors"].size() << " error(s): " << plan["errors"].dump()
-                 << ". offline_plan.cpp: unknown units are collapsed to one UnitReference per unit id and the "
-                    "unknown_accommodation_type error is reported once, at the first booking's path";
+                  << plan["errors"].size() << " error(s): " << plan["errors"].dump()
+                  << ". offline_plan.cpp: unknown units are collapsed to one UnitReference per unit id and the "
+                     "unknown_accommodation_type error is reported once, at the first booking's path";
   }
 }
 
@@ -277,11 +279,11 @@ TEST(OfflinePlan, UnknownUnitErrorsDoNotDependOnBookingOrder) {
   const bool planned_101 = !rows_where(untyped_first["reservations"], "external_booking_id", 101).empty();
   if (error_for_101 && planned_101) {
     ADD_FAILURE() << "regression: with booking 101 first, unknown_accommodation_type is reported at "
-                    "bookings[0].reserved_accommodations[0].accommodation yet booking 101 is still planned; with "
-                    "booking 102 first there is no error at all (errors: "
-                 << typed_first["errors"].size() << " vs " << untyped_first["errors"].size()
-                 << "). offline_plan.cpp placeholder loop: a ref with mphb_type_id 0 errors before a later ref "
-                    "creates the placeholder, and the unresolvable pass then finds the unit and keeps the booking";
+                     "bookings[0].reserved_accommodations[0].accommodation yet booking 101 is still planned; with "
+                     "booking 102 first there is no error at all (errors: "
+                  << typed_first["errors"].size() << " vs " << untyped_first["errors"].size()
+                  << "). offline_plan.cpp placeholder loop: a ref with mphb_type_id 0 errors before a later ref "
+                     "creates the placeholder, and the unresolvable pass then finds the unit and keeps the booking";
   }
   EXPECT_EQ(typed_first["errors"].size(), untyped_first["errors"].size());
   EXPECT_EQ(typed_first["reservations"], untyped_first["reservations"]);
@@ -296,8 +298,8 @@ TEST(OfflinePlan, EmptyCustomerFieldsAreNullNeverPlaceholders) {
   const json plan = plan_for(json::array({b}));
   expect_no_errors(plan);
   const json r = only(plan["reservations"]);
-  for (const char* key : {"guest_name", "guest_first_name", "guest_last_name", "guest_email", "guest_phone",
-                          "guest_country", "phone_last_4"}) {
+  for (const char* key :
+       {"guest_name", "guest_first_name", "guest_last_name", "guest_email", "guest_phone", "guest_country", "phone_last_4"}) {
     EXPECT_EQ(r[key], nullptr) << key;
   }
   const std::string bytes = plan.dump();
@@ -398,17 +400,17 @@ TEST(OfflinePlan, DuplicateUnitIdGivesOneRowAndAWarning) {
 TEST(OfflinePlan, SupersededDuplicateLeavesNoPlaceholderBehind) {
   // Page drift: booking 101 first seen in unit 999 (unknown), then again, now in unit 5. Only the last is kept,
   // so nothing should need unit 999.
-  const json plan = plan_for(json::array({json::array({direct_booking(101, json::array({room(999, 12)}))}),
-                                          json::array({direct_booking(101)})}));
+  const json plan = plan_for(
+      json::array({json::array({direct_booking(101, json::array({room(999, 12)}))}), json::array({direct_booking(101)})}));
   EXPECT_EQ(only(plan["reservations"])["mphb_accommodation_id"], 5);
   const auto phantom = rows_where(plan["accommodation_units"], "mphb_accommodation_id", 999);
   const size_t placeholder_warnings = count_code(plan["warnings"], "placeholder_unit");
   if (!phantom.empty() || placeholder_warnings != 0) {
     ADD_FAILURE() << "regression: the superseded first copy of booking 101 still plans placeholder unit 999 and warns "
-                    "placeholder_unit at bookings[0][0].reserved_accommodations[0].accommodation (and, had it no "
-                    "accommodation_type, reports an unknown_accommodation_type error for a booking that is kept). "
-                    "bookings_mapper.cpp map_one_booking: the duplicate_id branch erases reservations/junction/"
-                    "blocks but not the earlier occurrence's entries in out.unknown_units";
+                     "placeholder_unit at bookings[0][0].reserved_accommodations[0].accommodation (and, had it no "
+                     "accommodation_type, reports an unknown_accommodation_type error for a booking that is kept). "
+                     "bookings_mapper.cpp map_one_booking: the duplicate_id branch erases reservations/junction/"
+                     "blocks but not the earlier occurrence's entries in out.unknown_units";
   }
   EXPECT_TRUE(phantom.empty());
   EXPECT_EQ(placeholder_warnings, 0u);
@@ -422,7 +424,7 @@ TEST(OfflinePlan, SupersededUntypedDuplicateRaisesNoError) {
   EXPECT_EQ(only(plan["reservations"])["mphb_accommodation_id"], 5);
   if (count_code(plan["errors"], "unknown_accommodation_type") != 0) {
     ADD_FAILURE() << "regression: unknown_accommodation_type reported for the superseded first copy of booking 101 "
-                    "(bookings_mapper.cpp: duplicate_id branch keeps the old copy's out.unknown_units)";
+                     "(bookings_mapper.cpp: duplicate_id branch keeps the old copy's out.unknown_units)";
   }
   EXPECT_TRUE(plan["errors"].empty()) << plan["errors"].dump();
 }
@@ -516,15 +518,15 @@ TEST(OfflinePlan, DifferentTenantsGetDifferentRowIds) {
   const json a = parse_plan(plan_bytes(realistic_request(kTenant)));
   const json b = parse_plan(plan_bytes(realistic_request(kOtherTenant)));
   std::set<std::string> ids_a;
-  for (const char* table : {"accommodation_types", "accommodation_units", "reservations", "reservation_accommodations",
-                            "calendar_blocks"}) {
+  for (const char* table :
+       {"accommodation_types", "accommodation_units", "reservations", "reservation_accommodations", "calendar_blocks"}) {
     ASSERT_EQ(a[table].size(), b[table].size()) << table;
     ASSERT_FALSE(a[table].empty()) << table;
     for (const auto& row : a[table]) ids_a.insert(row["id"].get<std::string>());
     for (const auto& row : b[table]) EXPECT_EQ(row["tenant_id"], kOtherTenant);
   }
-  for (const char* table : {"accommodation_types", "accommodation_units", "reservations", "reservation_accommodations",
-                            "calendar_blocks"}) {
+  for (const char* table :
+       {"accommodation_types", "accommodation_units", "reservations", "reservation_accommodations", "calendar_blocks"}) {
     for (const auto& row : b[table]) EXPECT_EQ(ids_a.count(row["id"].get<std::string>()), 0u) << table;
   }
 }

@@ -17,8 +17,8 @@ using namespace mphb_test;
 
 // A realistic page: a two-room direct booking, an imported Airbnb guest, an Airbnb block.
 json realistic_bookings() {
-  return json::array({direct_booking(101, json::array({room(5, 12), room(7, 14)})), imported_guest(201, 6),
-                      imported_block(301, 5)});
+  return json::array(
+      {direct_booking(101, json::array({room(5, 12), room(7, 14)})), imported_guest(201, 6), imported_block(301, 5)});
 }
 
 // The same three kinds, one page each: mutating a one-booking page costs a third of a three-booking one.
@@ -56,7 +56,8 @@ std::string plan_problems(const std::string& bytes) {
     if (!reservations.count(j["reservation_id"].get<std::string>())) return "junction row without reservation";
     if (!j["accommodation_unit_id"].is_string() || !units.count(j["accommodation_unit_id"].get<std::string>()))
       return "junction row without unit: " + j.dump();
-    if (j["position"] == 0) first_units.insert(j["reservation_id"].get<std::string>() + "|" + j["accommodation_unit_id"].get<std::string>());
+    if (j["position"] == 0)
+      first_units.insert(j["reservation_id"].get<std::string>() + "|" + j["accommodation_unit_id"].get<std::string>());
   }
   for (const auto& r : plan["reservations"]) {
     if (r["accommodation_unit_id"].is_null()) {
@@ -88,10 +89,10 @@ std::string plan_of_bookings(const std::string& bookings_bytes, Accommodations w
   return plan_bytes(request);
 }
 
-#define EXPECT_SOUND_PLAN(bytes, what)                        \
-  do {                                                        \
-    const std::string problems_ = plan_problems(bytes);       \
-    EXPECT_EQ(problems_, "") << what;                         \
+#define EXPECT_SOUND_PLAN(bytes, what)                  \
+  do {                                                  \
+    const std::string problems_ = plan_problems(bytes); \
+    EXPECT_EQ(problems_, "") << what;                   \
   } while (0)
 
 // ---- truncation -------------------------------------------------------------------------------------
@@ -137,7 +138,7 @@ TEST(Robustness, EveryPrefixOfTheAccommodationExportsGivesASoundPlan) {
 // ---- invalid UTF-8, NUL bytes, nesting, numbers ------------------------------------------------------
 
 TEST(Robustness, InvalidUtf8AnywhereGivesASoundPlan) {
-  const std::vector<std::string> bad = {"\xFF", "\xC0\xAF", "\xC3", "\xE2\x82", "\xED\xA0\x80", "\xF8\x88\x80\x80\x80",
+  const std::vector<std::string> bad = {"\xFF", "\xC0\xAF",        "\xC3", "\xE2\x82", "\xED\xA0\x80", "\xF8\x88\x80\x80\x80",
                                         "\x80", "\xF4\x90\x80\x80"};
   const std::string doc = realistic_bookings().dump();
   for (const auto& seq : bad) {
@@ -208,9 +209,18 @@ TEST(Robustness, DeepNestingInEveryInputGivesASoundPlan) {
 }
 
 TEST(Robustness, HugeNumbersInEveryNumericFieldGiveASoundPlan) {
-  const std::vector<std::string> huge = {"1e400", "-1e400", "99999999999999999999", "-99999999999999999999",
-                                         "18446744073709551616", "9223372036854775808", "-9223372036854775809",
-                                         "1e308", "4.9e-324", "-0", "0.0", "1E+2"};
+  const std::vector<std::string> huge = {"1e400",
+                                         "-1e400",
+                                         "99999999999999999999",
+                                         "-99999999999999999999",
+                                         "18446744073709551616",
+                                         "9223372036854775808",
+                                         "-9223372036854775809",
+                                         "1e308",
+                                         "4.9e-324",
+                                         "-0",
+                                         "0.0",
+                                         "1E+2"};
   const std::vector<std::string> booking_fields = {"id", "total_price"};
   const std::vector<std::string> room_fields = {"accommodation", "accommodation_type", "rate", "adults", "children"};
   for (const auto& number : huge) {
@@ -273,7 +283,7 @@ void expect_booking_whole_or_rejected(const json& booking, const std::string& wh
 }
 
 std::vector<json> wrong_values() {
-  return {json(nullptr), json(true), json(0),  json(-1),      json(1.5),
+  return {json(nullptr), json(true), json(0),    json(-1),         json(1.5),
           json(""),      json("x"),  json("12"), json::array({1}), json::object({{"a", 1}})};
 }
 
@@ -339,8 +349,8 @@ TEST(Robustness, WrongTypesInTypeAndUnitRecordsGiveASoundPlan) {
 }
 
 TEST(Robustness, EveryRootShapeGivesASoundPlan) {
-  for (const char* doc : {"null", "true", "0", "\"bookings\"", "{}", "[]", "[[]]", "[[], []]", "[null]", "[[null]]",
-                          "[[{}], {}]", "[{}]", "{\"code\": 1, \"message\": []}", "  ", "[1, [2], {\"id\": 3}]"}) {
+  for (const char* doc : {"null", "true", "0", "\"bookings\"", "{}", "[]", "[[]]", "[[], []]", "[null]", "[[null]]", "[[{}], {}]",
+                          "[{}]", "{\"code\": 1, \"message\": []}", "  ", "[1, [2], {\"id\": 3}]"}) {
     PlanRequest request;
     request.types = doc;
     request.units = doc;
@@ -353,9 +363,29 @@ TEST(Robustness, EveryRootShapeGivesASoundPlan) {
 
 TEST(Robustness, TwoThousandRandomMutationsOfAValidDocumentGiveSoundPlans) {
   const std::vector<std::string> originals = one_booking_pages();
-  const std::vector<std::string> tokens = {"\"", "{", "}", "[", "]", ",", ":", "null", "-1", "0", "1e400", "\"x\"",
-                                           "\\", "\xFF", std::string(1, '\0'), "true", "[]", "{}", "\\u0000", "\\ud800",
-                                           "99999999999999999999", "\"trash\"", "\"imported\":true"};
+  const std::vector<std::string> tokens = {"\"",
+                                           "{",
+                                           "}",
+                                           "[",
+                                           "]",
+                                           ",",
+                                           ":",
+                                           "null",
+                                           "-1",
+                                           "0",
+                                           "1e400",
+                                           "\"x\"",
+                                           "\\",
+                                           "\xFF",
+                                           std::string(1, '\0'),
+                                           "true",
+                                           "[]",
+                                           "{}",
+                                           "\\u0000",
+                                           "\\ud800",
+                                           "99999999999999999999",
+                                           "\"trash\"",
+                                           "\"imported\":true"};
   std::mt19937 rng(20261128u);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   int failures = 0;
@@ -366,18 +396,10 @@ TEST(Robustness, TwoThousandRandomMutationsOfAValidDocumentGiveSoundPlans) {
     for (size_t e = 0; e < edits && !doc.empty(); ++e) {
       const size_t at = pick(doc.size());
       switch (pick(4)) {
-        case 0:
-          doc[at] = static_cast<char>(doc[at] ^ (1u << pick(8)));
-          break;
-        case 1:
-          doc.erase(at, 1 + pick(8));
-          break;
-        case 2:
-          doc.insert(at, 1, static_cast<char>(pick(256)));
-          break;
-        default:
-          doc.insert(at, tokens[pick(tokens.size())]);
-          break;
+        case 0: doc[at] = static_cast<char>(doc[at] ^ (1u << pick(8))); break;
+        case 1: doc.erase(at, 1 + pick(8)); break;
+        case 2: doc.insert(at, 1, static_cast<char>(pick(256))); break;
+        default: doc.insert(at, tokens[pick(tokens.size())]); break;
       }
     }
     // One round in eight against the accommodation exports, so known units are exercised as well.
@@ -388,7 +410,8 @@ TEST(Robustness, TwoThousandRandomMutationsOfAValidDocumentGiveSoundPlans) {
       if (!plan["reservations"].empty() || !plan["calendar_blocks"].empty()) ++mapped;
     } else {
       ++failures;
-      ADD_FAILURE() << "round " << round << ": " << problems << "\ninput: " << json(doc).dump(-1, ' ', true, json::error_handler_t::replace);
+      ADD_FAILURE() << "round " << round << ": " << problems
+                    << "\ninput: " << json(doc).dump(-1, ' ', true, json::error_handler_t::replace);
     }
   }
   RecordProperty("mutants_with_rows", mapped);

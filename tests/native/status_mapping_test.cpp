@@ -1,9 +1,9 @@
 // SPEC §4: the stored status is a pure function of MotoPress's status, and only active reservations log in.
+#include "status_mapping.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "status_mapping.hpp"
 
 namespace {
 
@@ -31,8 +31,8 @@ TEST(StatusMapping, TrashIsInactiveAndGone) {
 }
 
 TEST(StatusMapping, UnknownValuesAreInactiveAndFlaggedUnknownNeverConfirmed) {
-  for (const char* s : {"", "publish", "Confirmed", "CONFIRMED", " confirmed", "confirmed ", "active", "draft",
-                        "pending_payment", "cancelled\n"}) {
+  for (const char* s : {"", "publish", "Confirmed", "CONFIRMED", " confirmed", "confirmed ", "active", "draft", "pending_payment",
+                        "cancelled\n"}) {
     const auto m = map_booking_status(s);
     EXPECT_EQ(m.status, "inactive") << '"' << s << '"';
     EXPECT_FALSE(m.known) << '"' << s << '"';
@@ -42,15 +42,14 @@ TEST(StatusMapping, UnknownValuesAreInactiveAndFlaggedUnknownNeverConfirmed) {
 
 TEST(StatusLogin, OnlyActiveReservationsCanLogIn) {
   EXPECT_TRUE(status_can_log_in("active"));
-  for (const char* s : {"pending_admin", "pending", "pending_payment", "cancelled", "inactive", "", "Active",
-                        "confirmed"}) {
+  for (const char* s : {"pending_admin", "pending", "pending_payment", "cancelled", "inactive", "", "Active", "confirmed"}) {
     EXPECT_FALSE(status_can_log_in(s)) << s;
   }
 }
 
 TEST(StatusLogin, OnlyConfirmedBookingsEndUpAbleToLogIn) {
-  for (const char* s : {"confirmed", "pending", "pending-user", "pending-payment", "cancelled", "abandoned", "trash",
-                        "whatever"}) {
+  for (const char* s :
+       {"confirmed", "pending", "pending-user", "pending-payment", "cancelled", "abandoned", "trash", "whatever"}) {
     EXPECT_EQ(status_can_log_in(map_booking_status(s).status), std::string(s) == "confirmed") << s;
   }
 }

@@ -1,5 +1,7 @@
 // The stored state read from text (a SAX pass, no document) must read exactly what the document reader
 // reads: the same rows, and the same errors (as a set: the document visits keys in sorted order).
+#include "stored_state.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "json_document.hpp"
-#include "stored_state.hpp"
 
 namespace {
 
@@ -60,13 +61,22 @@ void expect_same(const std::string& text) {
 
 TEST(StoredStateText, ReadsWhatTheDocumentReaderReads) {
   for (const std::string text : {
-           R"({})", R"(null)", R"({"12": {"hash": "abc", "kind": "reservation", "is_active": true}})",
+           R"({})",
+           R"(null)",
+           R"({"12": {"hash": "abc", "kind": "reservation", "is_active": true}})",
            R"({"12": {"hash": "gone:abc", "kind": "block", "is_active": false}, "7": {"hash": "x", "is_placeholder": true}})",
            R"({"12": {"hash": 5, "kind": null, "is_active": "yes", "extra": {"nested": [1, {"hash": "no"}]}}})",
            R"({"0": {"hash": "a"}, "-3": {}, "x1": {}, "": {}, "12345678901234567": {}, "9": [], "8": "s", "6": null})",
-           R"([{"hash": "a"}])", R"("text")", R"(42)", R"({"5": {"hash": "a"}, "5": {"hash": "b"}})",
+           R"([{"hash": "a"}])",
+           R"("text")",
+           R"(42)",
+           R"({"5": {"hash": "a"}, "5": {"hash": "b"}})",
            R"({"1": {"kind": "reservation", "hash": "h", "is_active": true, "is_active": false}})",
-           R"({"1": {"hash": "h")", R"({"1": )", R"(not json)", "", R"({"1": {"hash": "\u00e9\n"}})",
+           R"({"1": {"hash": "h")",
+           R"({"1": )",
+           R"(not json)",
+           "",
+           R"({"1": {"hash": "\u00e9\n"}})",
        }) {
     expect_same(text);
   }

@@ -1,11 +1,11 @@
 // Which pass a Sync All makes, and the cursor it leaves (issue 11, B2).
+#include "sync_pass_plan.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-
-#include "sync_pass_plan.hpp"
 
 namespace {
 
@@ -18,7 +18,10 @@ inline json cursor(const char* filters, int runs = 0, const char* after = "2026-
   return {{"modified_after", after}, {"incremental_runs", runs}, {"filters", filters}};
 }
 
-inline json base(json c) { return {{"tenant_id", "t-1"}, {"requested", "auto"}, {"now", "2026-11-30T12:00:00.000Z"}, {"cursor", c}, {"full_every", 24}, {"overlap_seconds", 600}}; }
+inline json base(json c) {
+  return {{"tenant_id", "t-1"}, {"requested", "auto"}, {"now", "2026-11-30T12:00:00.000Z"},
+          {"cursor", c},        {"full_every", 24},    {"overlap_seconds", 600}};
+}
 
 TEST(SyncPassPlan, FirstRunIsFull) {
   const json out = decide(base(nullptr));
@@ -114,21 +117,37 @@ TEST(SyncPassPlan, BadInputIsAnErrorNamingTheFieldAndTheTenant) {
 }
 
 TEST(SyncPassPlan, ACompletePassAdvancesTheCursorToItsStart) {
-  json out = settle({{"pass", "incremental"}, {"started_at", "2026-11-30T12:00:07.250Z"}, {"complete", true}, {"cursor", cursor("working", 4)}, {"filters", "working"}});
+  json out = settle({{"pass", "incremental"},
+                     {"started_at", "2026-11-30T12:00:07.250Z"},
+                     {"complete", true},
+                     {"cursor", cursor("working", 4)},
+                     {"filters", "working"}});
   EXPECT_EQ(out["cursor"]["modified_after"], "2026-11-30 12:00:07");
   EXPECT_EQ(out["cursor"]["incremental_runs"], 5);
-  out = settle({{"pass", "full"}, {"started_at", "2026-11-30T12:00:00Z"}, {"complete", true}, {"cursor", nullptr}, {"filters", "unknown"}});
+  out = settle({{"pass", "full"},
+                {"started_at", "2026-11-30T12:00:00Z"},
+                {"complete", true},
+                {"cursor", nullptr},
+                {"filters", "unknown"}});
   EXPECT_EQ(out["cursor"]["modified_after"], "2026-11-30 12:00:00");
   EXPECT_EQ(out["cursor"]["incremental_runs"], 0);
   EXPECT_EQ(out["cursor"]["filters"], "unknown");
 }
 
 TEST(SyncPassPlan, AnIncompletePassKeepsTheOldCursor) {
-  json out = settle({{"pass", "incremental"}, {"started_at", "2026-11-30T12:00:00Z"}, {"complete", false}, {"cursor", cursor("working", 4)}, {"filters", "working"}});
+  json out = settle({{"pass", "incremental"},
+                     {"started_at", "2026-11-30T12:00:00Z"},
+                     {"complete", false},
+                     {"cursor", cursor("working", 4)},
+                     {"filters", "working"}});
   EXPECT_EQ(out["cursor"]["modified_after"], "2026-11-30 10:00:00");
   EXPECT_EQ(out["cursor"]["incremental_runs"], 5);
   EXPECT_EQ(out["warnings"][0]["code"], "cursor_kept");
-  out = settle({{"pass", "full"}, {"started_at", "2026-11-30T12:00:00Z"}, {"complete", false}, {"cursor", nullptr}, {"filters", "refused"}});
+  out = settle({{"pass", "full"},
+                {"started_at", "2026-11-30T12:00:00Z"},
+                {"complete", false},
+                {"cursor", nullptr},
+                {"filters", "refused"}});
   EXPECT_TRUE(out["cursor"]["modified_after"].is_null());
   EXPECT_EQ(out["cursor"]["filters"], "refused");
 }
@@ -142,8 +161,12 @@ TEST(SyncPassPlan, AFullPassWithUnknownFiltersAsksTheProbeAndSettleRecordsTheVer
   ASSERT_EQ(out["pass"], "full");
   EXPECT_EQ(out["probe"]["filter[date_query][0][after]"], "2999-01-01 00:00:00");
   EXPECT_TRUE(decide(base(cursor("working")))["probe"].is_null());
-  const json settled = settle({{"pass", "full"}, {"started_at", "2026-11-30T12:00:00Z"}, {"complete", true}, {"cursor", nullptr},
-                               {"filters", "unknown"}, {"probe", {{"status", 200}, {"total", 0}}}});
+  const json settled = settle({{"pass", "full"},
+                               {"started_at", "2026-11-30T12:00:00Z"},
+                               {"complete", true},
+                               {"cursor", nullptr},
+                               {"filters", "unknown"},
+                               {"probe", {{"status", 200}, {"total", 0}}}});
   EXPECT_EQ(settled["cursor"]["filters"], "working");
   // The next run is incremental at once.
   EXPECT_EQ(decide(base(settled["cursor"]))["pass"], "incremental");

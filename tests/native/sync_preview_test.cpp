@@ -1,12 +1,13 @@
 // The dry run of a Sync All (SyncPreview): per type, unit and booking, what the sync would do, decided
 // by the sync's own planners, with the changed fields of updates; calls out of order are errors.
+#include "sync_preview.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "accommodations_sync_plan.hpp"
 #include "bookings_sync_session.hpp"
-#include "sync_preview.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -32,8 +33,11 @@ json stored_after(const json& bookings, const json& types = standard_types(), co
   }
   for (const auto& u : acc["accommodation_units"]) {
     stored["accommodation_units"][std::to_string(u["mphb_accommodation_id"].get<int64_t>())] = {
-        {"hash", u["content_hash"]}, {"is_active", u["is_active"]}, {"is_placeholder", u["is_placeholder"]},
-        {"mphb_type_id", u["mphb_type_id"]}, {"row", u}};
+        {"hash", u["content_hash"]},
+        {"is_active", u["is_active"]},
+        {"is_placeholder", u["is_placeholder"]},
+        {"mphb_type_id", u["mphb_type_id"]},
+        {"row", u}};
     known_units[std::to_string(u["mphb_accommodation_id"].get<int64_t>())] = u["mphb_type_id"];
   }
   mphb::BookingsSyncSession session(kTenant, kNow, known_units.dump(), "[12, 14]", "{}");
@@ -44,11 +48,13 @@ json stored_after(const json& bookings, const json& types = standard_types(), co
     for (const auto& j : plan["reservation_accommodations"]) {
       if (j["external_booking_id"] == id) rooms.push_back(j);
     }
-    stored["bookings"][std::to_string(id)] = {{"hash", r["content_hash"]}, {"kind", "reservation"}, {"is_active", true}, {"row", r}, {"rooms", rooms}};
+    stored["bookings"][std::to_string(id)] = {
+        {"hash", r["content_hash"]}, {"kind", "reservation"}, {"is_active", true}, {"row", r}, {"rooms", rooms}};
   }
   for (const auto& b : plan["calendar_blocks"]) {
     const std::string id = std::to_string(b["external_booking_id"].get<int64_t>());
-    if (!stored["bookings"].contains(id)) stored["bookings"][id] = {{"hash", b["content_hash"]}, {"kind", "block"}, {"is_active", true}, {"row", b}};
+    if (!stored["bookings"].contains(id))
+      stored["bookings"][id] = {{"hash", b["content_hash"]}, {"kind", "block"}, {"is_active", true}, {"row", b}};
   }
   return stored;
 }
@@ -65,7 +71,8 @@ TEST(SyncPreview, NewHotelIsAllCreatesWithUnknownUnitsAskedForAndResolvedLikeThe
   mphb::SyncPreview preview(kTenant, kNow, "{}");
   json acc = parse_object(preview.accommodations(standard_types().dump(), standard_units().dump()));
   EXPECT_EQ(acc["errors"], json::array());
-  const json page = json::array({direct_booking(101), direct_booking(102, json::array({room(999, 12)})), imported_block(301, 6, 12)});
+  const json page =
+      json::array({direct_booking(101), direct_booking(102, json::array({room(999, 12)})), imported_block(301, 6, 12)});
   json asked = parse_object(preview.bookings_page(page.dump()));
   ASSERT_EQ(asked["unknown_units"].size(), 1u);
   EXPECT_EQ(asked["unknown_units"][0]["mphb_accommodation_id"], 999);
@@ -100,15 +107,16 @@ TEST(SyncPreview, EveryOutcomeOfAReSyncWithTheChangedFieldsOfUpdates) {
   json types = standard_types();
   json units = standard_units();
   mphb::SyncPreview preview(kTenant, kNow, stored_after(before, types, units).dump());
-  types[1]["title"] = "Grand Suite";                 // type 14 renamed
-  units = json::array({units[0], units[1]});           // unit 7 gone upstream
+  types[1]["title"] = "Grand Suite";          // type 14 renamed
+  units = json::array({units[0], units[1]});  // unit 7 gone upstream
   json renamed = direct_booking(102);
   renamed["customer"]["first_name"] = "Ana María";
   json cancelled = direct_booking(103);
   cancelled["status"] = "cancelled";
   json broken = direct_booking(104);
   broken["check_out_date"] = "2026-11-01";
-  const json page = json::array({direct_booking(101), renamed, cancelled, imported_block(201, 6, 12), broken, direct_booking(105)});
+  const json page =
+      json::array({direct_booking(101), renamed, cancelled, imported_block(201, 6, 12), broken, direct_booking(105)});
   EXPECT_EQ(parse_object(preview.accommodations(types.dump(), units.dump()))["errors"], json::array());
   json planned = parse_object(preview.bookings_page(page.dump()));
   EXPECT_EQ(planned["errors"].size(), 1u);
@@ -217,7 +225,9 @@ TEST(SyncPreview, StoredRowsOfAnyShapeNeverStopTheCore) {
   stored["accommodation_units"]["7"]["row"] = json::array({1});
   stored["accommodation_types"]["14"]["row"] = false;
   mphb::SyncPreview preview(kTenant, kNow, stored.dump());
-  EXPECT_EQ(parse_object(preview.accommodations(json::array({type_record(12, "Double Room")}).dump(), json::array({unit_record(5, 12, "Double 1")}).dump()))["errors"], json::array());
+  EXPECT_EQ(parse_object(preview.accommodations(json::array({type_record(12, "Double Room")}).dump(),
+                                                json::array({unit_record(5, 12, "Double 1")}).dump()))["errors"],
+            json::array());
   json renamed = direct_booking(101);
   renamed["customer"]["first_name"] = "Eva";
   preview.bookings_page(json::array({renamed}).dump());
@@ -232,7 +242,8 @@ TEST(SyncPreview, StoredRowsOfAnyShapeNeverStopTheCore) {
 }
 
 TEST(SyncPreview, BadSessionInputIsReportedByEveryCall) {
-  for (const auto& [tenant, stored] : std::vector<std::pair<std::string, std::string>>{{"not-a-uuid", "{}"}, {kTenant, "[]"}, {kTenant, "{"}}) {
+  for (const auto& [tenant, stored] :
+       std::vector<std::pair<std::string, std::string>>{{"not-a-uuid", "{}"}, {kTenant, "[]"}, {kTenant, "{"}}) {
     mphb::SyncPreview preview(tenant, kNow, stored);
     json acc = parse_object(preview.accommodations(standard_types().dump(), standard_units().dump()));
     EXPECT_FALSE(acc["errors"].empty()) << tenant << " " << stored;

@@ -26,8 +26,12 @@ inline constexpr const char* kNow = "2026-11-28T10:00:00Z";
 
 // The seven arrays every plan has.
 inline const std::vector<std::string>& plan_arrays() {
-  static const std::vector<std::string> kArrays = {"accommodation_types", "accommodation_units", "reservations",
-                                                   "reservation_accommodations", "calendar_blocks", "warnings",
+  static const std::vector<std::string> kArrays = {"accommodation_types",
+                                                   "accommodation_units",
+                                                   "reservations",
+                                                   "reservation_accommodations",
+                                                   "calendar_blocks",
+                                                   "warnings",
                                                    "errors"};
   return kArrays;
 }
@@ -35,8 +39,8 @@ inline const std::vector<std::string>& plan_arrays() {
 // ---- MotoPress records -------------------------------------------------------------------------------
 
 inline json type_record(int64_t id, const std::string& title) {
-  return {{"id", id},       {"title", title},     {"status", "publish"}, {"adults", 2},
-          {"children", 1},  {"total_capacity", 3}, {"size", 24},         {"excerpt", ""}};
+  return {{"id", id},      {"title", title},      {"status", "publish"}, {"adults", 2},
+          {"children", 1}, {"total_capacity", 3}, {"size", 24},          {"excerpt", ""}};
 }
 
 inline json unit_record(int64_t id, int64_t type_id, const std::string& title) {
@@ -44,12 +48,11 @@ inline json unit_record(int64_t id, int64_t type_id, const std::string& title) {
 }
 
 inline json room(int64_t unit, int64_t type, int64_t rate = 3) {
-  return {{"accommodation", unit}, {"accommodation_type", type}, {"rate", rate}, {"adults", 2},
-          {"children", 0},         {"guest_name", ""},           {"services", json::array()}};
+  return {{"accommodation", unit}, {"accommodation_type", type}, {"rate", rate}, {"adults", 2}, {"children", 0},
+          {"guest_name", ""},      {"services", json::array()}};
 }
 
-inline json customer(const std::string& first, const std::string& last, const std::string& email,
-                     const std::string& phone) {
+inline json customer(const std::string& first, const std::string& last, const std::string& email, const std::string& phone) {
   return {{"first_name", first}, {"last_name", last}, {"email", email}, {"phone", phone}, {"country", "CO"},
           {"state", ""},         {"city", ""},        {"zip", ""},      {"address1", ""}};
 }
@@ -107,9 +110,7 @@ inline json imported_guest(int64_t id, int64_t unit = 5, int64_t type = 12) {
 }
 
 // Two types (12 Double, 14 Suite) and three units (5, 6 of type 12; 7 of type 14).
-inline json standard_types() {
-  return json::array({type_record(12, "Double Room"), type_record(14, "Suite")});
-}
+inline json standard_types() { return json::array({type_record(12, "Double Room"), type_record(14, "Suite")}); }
 inline json standard_units() {
   return json::array({unit_record(5, 12, "Double 1"), unit_record(6, 12, "Double 2"), unit_record(7, 14, "Suite 1")});
 }

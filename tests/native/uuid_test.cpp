@@ -1,5 +1,7 @@
 // Deterministic row ids: SHA-1 and UUID v5 must agree with RFC 9562 / Python's uuid module byte for byte,
 // or two environments would write different ids for the same MotoPress record.
+#include "uuid.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -8,7 +10,6 @@
 
 #include "row_ids.hpp"
 #include "sha1.hpp"
-#include "uuid.hpp"
 
 namespace {
 
@@ -29,13 +30,9 @@ std::string hex(const std::array<uint8_t, 20>& digest) {
 
 // ---- SHA-1 (FIPS 180-4 test vectors; the rest computed with Python's hashlib) -----------------------
 
-TEST(Sha1, EmptyInputMatchesKnownDigest) {
-  EXPECT_EQ(hex(mphb::sha1("")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-}
+TEST(Sha1, EmptyInputMatchesKnownDigest) { EXPECT_EQ(hex(mphb::sha1("")), "da39a3ee5e6b4b0d3255bfef95601890afd80709"); }
 
-TEST(Sha1, AbcMatchesKnownDigest) {
-  EXPECT_EQ(hex(mphb::sha1("abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
-}
+TEST(Sha1, AbcMatchesKnownDigest) { EXPECT_EQ(hex(mphb::sha1("abc")), "a9993e364706816aba3e25717850c26c9cd0d89d"); }
 
 TEST(Sha1, TwoBlockMessagesMatchKnownDigests) {
   EXPECT_EQ(hex(mphb::sha1("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
@@ -43,8 +40,7 @@ TEST(Sha1, TwoBlockMessagesMatchKnownDigests) {
   EXPECT_EQ(hex(mphb::sha1("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnop"
                            "qrlmnopqrsmnopqrstnopqrstu")),
             "a49b2446a02c645bf419f995b67091253a04a259");
-  EXPECT_EQ(hex(mphb::sha1("The quick brown fox jumps over the lazy dog")),
-            "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12");
+  EXPECT_EQ(hex(mphb::sha1("The quick brown fox jumps over the lazy dog")), "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12");
 }
 
 TEST(Sha1, LengthsAroundThePaddingBoundaryMatchHashlib) {
@@ -68,8 +64,7 @@ TEST(Sha1, HashesEmbeddedNulBytes) {
 
 TEST(UuidV5, MatchesPythonForTheRfcNamespaces) {
   EXPECT_EQ(uuid_v5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org"), "886313e1-3b8a-5372-9b90-0c9aee199e5d");
-  EXPECT_EQ(uuid_v5("6ba7b811-9dad-11d1-80b4-00c04fd430c8", "https://example.com/"),
-            "dd2c1780-811a-5296-81c5-178a0ef488bc");
+  EXPECT_EQ(uuid_v5("6ba7b811-9dad-11d1-80b4-00c04fd430c8", "https://example.com/"), "dd2c1780-811a-5296-81c5-178a0ef488bc");
 }
 
 TEST(UuidV5, MatchesPythonForRowNamesInATenantNamespace) {
@@ -86,8 +81,7 @@ TEST(UuidV5, MatchesPythonForEmptyAndNonAsciiNames) {
 }
 
 TEST(UuidV5, DifferentNamespacesGiveDifferentIds) {
-  EXPECT_EQ(uuid_v5("11111111-2222-3333-4444-555555555555", "accommodation_type:12"),
-            "f725ba1d-cd87-5b94-bd35-5dda7740e3a2");
+  EXPECT_EQ(uuid_v5("11111111-2222-3333-4444-555555555555", "accommodation_type:12"), "f725ba1d-cd87-5b94-bd35-5dda7740e3a2");
   EXPECT_NE(uuid_v5("11111111-2222-3333-4444-555555555555", "accommodation_type:12"),
             uuid_v5(kNamespace, "accommodation_type:12"));
 }

@@ -33,8 +33,8 @@ emscripten::val result_view() {
 }
 
 // Lengths of -1 mean the input was not given (distinct from an empty, hence malformed, input).
-emscripten::val plan_offline(std::string tenant_id, std::string now, uintptr_t types_ptr, double types_len,
-                             uintptr_t units_ptr, double units_len, uintptr_t bookings_ptr, double bookings_len) {
+emscripten::val plan_offline(std::string tenant_id, std::string now, uintptr_t types_ptr, double types_len, uintptr_t units_ptr,
+                             double units_len, uintptr_t bookings_ptr, double bookings_len) {
   mphb::OfflinePlanInput input;
   input.tenant_id = std::move(tenant_id);
   input.now = std::move(now);
@@ -100,9 +100,9 @@ emscripten::val sync_pass_settlement(uintptr_t ptr, double len) {
 }
 
 // Adoption of an old-sync database: legacy rows against the upstream truth.
-emscripten::val plan_legacy_adoption(std::string tenant_id, std::string now, uintptr_t legacy_ptr, double legacy_len, uintptr_t units_ptr,
-                                     double units_len, uintptr_t bookings_ptr, double bookings_len, uintptr_t confirm_ptr,
-                                     double confirm_len) {
+emscripten::val plan_legacy_adoption(std::string tenant_id, std::string now, uintptr_t legacy_ptr, double legacy_len,
+                                     uintptr_t units_ptr, double units_len, uintptr_t bookings_ptr, double bookings_len,
+                                     uintptr_t confirm_ptr, double confirm_len) {
   mphb::LegacyAdoptionInput input;
   input.tenant_id = std::move(tenant_id);
   input.now = std::move(now);
@@ -167,7 +167,8 @@ class SyncPreview {
     return result_view();
   }
   emscripten::val confirm(double booking_id, int http_status, uintptr_t ptr, double len) {
-    g_result = preview_.confirm(static_cast<int64_t>(booking_id), http_status, input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+    g_result =
+        preview_.confirm(static_cast<int64_t>(booking_id), http_status, input_view(ptr, static_cast<int64_t>(len)).value_or(""));
     return result_view();
   }
   emscripten::val diff() {

@@ -21,7 +21,7 @@ void keep_last(MappedRecords& out, int64_t id, json row, const std::string& path
 }  // namespace
 
 MappedRecords map_accommodation_types(const json& document, const std::string& root, const TenantContext& tenant,
-                                 Diagnostics& diagnostics) {
+                                      Diagnostics& diagnostics) {
   MappedRecords rows;
   for_each_record(document, root, diagnostics, [&](const json& record, const std::string& path) {
     const size_t errors_before = diagnostics.error_count();
@@ -40,7 +40,8 @@ MappedRecords map_accommodation_types(const json& document, const std::string& r
     auto size = r.decimal("size", Presence::kOptional);
     auto view = r.text("view");
     if (diagnostics.error_count() != errors_before || !id) return;
-    if (title->empty()) diagnostics.warn("missing_title", r.path_of("title"), "accommodation type " + std::to_string(*id) + " has no title");
+    if (title->empty())
+      diagnostics.warn("missing_title", r.path_of("title"), "accommodation type " + std::to_string(*id) + " has no title");
     json row = {
         {"id", accommodation_type_row_id(tenant.tenant_id, *id)},
         {"tenant_id", tenant.tenant_id},
@@ -67,7 +68,7 @@ MappedRecords map_accommodation_types(const json& document, const std::string& r
 }
 
 MappedRecords map_accommodation_units(const json& document, const std::string& root, const TenantContext& tenant,
-                                 Diagnostics& diagnostics) {
+                                      Diagnostics& diagnostics) {
   MappedRecords rows;
   for_each_record(document, root, diagnostics, [&](const json& record, const std::string& path) {
     const size_t errors_before = diagnostics.error_count();

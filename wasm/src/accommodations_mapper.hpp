@@ -22,10 +22,10 @@ struct MappedRecords {
 };
 
 MappedRecords map_accommodation_types(const json& document, const std::string& root, const TenantContext& tenant,
-                                 Diagnostics& diagnostics);
+                                      Diagnostics& diagnostics);
 
 MappedRecords map_accommodation_units(const json& document, const std::string& root, const TenantContext& tenant,
-                                 Diagnostics& diagnostics);
+                                      Diagnostics& diagnostics);
 
 // A flagged stand-in for a type or unit that records name but MotoPress no longer has (SPEC §3).
 json placeholder_type_row(const TenantContext& tenant, int64_t mphb_type_id);

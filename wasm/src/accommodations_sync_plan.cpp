@@ -25,7 +25,8 @@ Outcome diff(const RowsById& upstream, const StoredRows& stored) {
     auto it = stored.find(id);
     if (it == stored.end()) {
       ++out.created;
-    } else if (it->second.hash == with_hash["content_hash"].get<std::string>() && it->second.is_active == with_hash["is_active"].get<bool>()) {
+    } else if (it->second.hash == with_hash["content_hash"].get<std::string>() &&
+               it->second.is_active == with_hash["is_active"].get<bool>()) {
       ++out.unchanged;
       continue;
     } else {
@@ -43,8 +44,11 @@ Outcome diff(const RowsById& upstream, const StoredRows& stored) {
 
 std::string plan_accommodations_sync_json(const AccommodationsSyncInput& input) {
   Diagnostics diagnostics;
-  json plan = {{"accommodation_types", json::array()}, {"accommodation_units", json::array()},
-               {"deactivate_types", json::array()}, {"deactivate_units", json::array()}, {"counts", json::object()}};
+  json plan = {{"accommodation_types", json::array()},
+               {"accommodation_units", json::array()},
+               {"deactivate_types", json::array()},
+               {"deactivate_units", json::array()},
+               {"counts", json::object()}};
   const auto context = read_tenant_context(input.tenant_id, input.now, diagnostics);
   if (!context) {
     plan["warnings"] = json::array();
@@ -55,12 +59,15 @@ std::string plan_accommodations_sync_json(const AccommodationsSyncInput& input) 
   const auto types_doc = parse_json_document(input.accommodation_types, "accommodation_types", diagnostics);
   const auto units_doc = parse_json_document(input.accommodations, "accommodations", diagnostics);
   const auto current_doc = parse_json_document(input.current, "current", diagnostics);
-  MappedRecords types = types_doc ? map_accommodation_types(*types_doc, "accommodation_types", tenant, diagnostics) : MappedRecords{};
+  MappedRecords types =
+      types_doc ? map_accommodation_types(*types_doc, "accommodation_types", tenant, diagnostics) : MappedRecords{};
   MappedRecords units = units_doc ? map_accommodation_units(*units_doc, "accommodations", tenant, diagnostics) : MappedRecords{};
   StoredRows stored_types, stored_units;
   if (current_doc && current_doc->is_object()) {
-    stored_types = read_stored_rows(current_doc->value("accommodation_types", json()), "current.accommodation_types", diagnostics);
-    stored_units = read_stored_rows(current_doc->value("accommodation_units", json()), "current.accommodation_units", diagnostics);
+    stored_types =
+        read_stored_rows(current_doc->value("accommodation_types", json()), "current.accommodation_types", diagnostics);
+    stored_units =
+        read_stored_rows(current_doc->value("accommodation_units", json()), "current.accommodation_units", diagnostics);
   } else if (current_doc) {
     diagnostics.error("wrong_type", "current", "current must be an object");
   }
@@ -69,8 +76,9 @@ std::string plan_accommodations_sync_json(const AccommodationsSyncInput& input) 
     const int64_t type_id = row["mphb_type_id"].get<int64_t>();
     if (types.rows.count(type_id) || stored_types.count(type_id)) continue;
     types.rows[type_id] = placeholder_type_row(tenant, type_id);
-    diagnostics.warn("placeholder_type", units.paths[unit_id] + ".accommodation_type_id",
-                     "accommodation type " + std::to_string(type_id) + " is not among the accommodation types; a placeholder type is planned");
+    diagnostics.warn(
+        "placeholder_type", units.paths[unit_id] + ".accommodation_type_id",
+        "accommodation type " + std::to_string(type_id) + " is not among the accommodation types; a placeholder type is planned");
   }
   // A stored type that upstream lacks but a unit still names stays: deactivating it is still right.
   const Outcome t = diff(types.rows, stored_types);
@@ -87,8 +95,9 @@ std::string plan_accommodations_sync_json(const AccommodationsSyncInput& input) 
     plan["errors"] = diagnostics_json(diagnostics.errors(), tenant.tenant_id);
     return dump_plan(plan);
   }
-  plan["counts"] = {{"types_created", t.created}, {"types_updated", t.updated}, {"types_unchanged", t.unchanged},
-                    {"types_deactivated", t.deactivate.size()}, {"units_created", u.created}, {"units_updated", u.updated},
+  plan["counts"] = {{"types_created", t.created},     {"types_updated", t.updated},
+                    {"types_unchanged", t.unchanged}, {"types_deactivated", t.deactivate.size()},
+                    {"units_created", u.created},     {"units_updated", u.updated},
                     {"units_unchanged", u.unchanged}, {"units_deactivated", u.deactivate.size()}};
   plan["warnings"] = diagnostics_json(diagnostics.warnings(), tenant.tenant_id);
   plan["errors"] = diagnostics_json(diagnostics.errors(), tenant.tenant_id);

@@ -10,10 +10,10 @@ enum class BookingKind { kDirectGuest, kImportedGuest, kCalendarBlock };
 
 struct BookingEvidence {
   bool imported = false;
-  bool has_customer_data = false;   // any of first/last name, email, phone non-empty
-  bool has_room_guest_name = false; // a reserved accommodation carries a guest name
+  bool has_customer_data = false;        // any of first/last name, email, phone non-empty
+  bool has_room_guest_name = false;      // a reserved accommodation carries a guest name
   bool has_channel_reservation = false;  // the iCal description names a reservation code or phone
-  std::string ical_summary;         // unquoted
+  std::string ical_summary;              // unquoted
 };
 
 BookingKind classify_booking(const BookingEvidence& evidence);

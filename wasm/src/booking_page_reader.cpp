@@ -85,12 +85,12 @@ class PageAssembler {
  private:
   struct Frame {
     Role role;
-    json* target;      // kShape: the container being built
-    size_t index = 0;  // elements so far (pages and the root array)
-    std::string path;  // pages and the root array: their path
+    json* target;                 // kShape: the container being built
+    size_t index = 0;             // elements so far (pages and the root array)
+    std::string path;             // pages and the root array: their path
     FieldSlots* slots = nullptr;  // kRecord, kCustomer, kRoom: where kept fields go
   };
-  struct Buffered {    // an event of a page inside a list of pages, held until the list proves to be one
+  struct Buffered {                            // an event of a page inside a list of pages, held until the list proves to be one
     std::optional<BookingRecordSlots> record;  // owns its values: record_ is reused for the next record
     std::string path;
     std::string message;
@@ -128,7 +128,8 @@ class PageAssembler {
 
   void scalar(json value) {
     if (frames_.empty()) {
-      sink_.diagnostics().error("not_a_collection", root_, std::string("expected an array of records, got ") + scalar_type_name(value));
+      sink_.diagnostics().error("not_a_collection", root_,
+                                std::string("expected an array of records, got ") + scalar_type_name(value));
       return;
     }
     Frame& f = frames_.back();

@@ -83,7 +83,7 @@ class BookingRecordSlots {
   FieldSlots customer_{customer_slot, kCustomerSlotCount};
   bool customer_is_object_ = false;  // the customer's last value is an object: in customer_, not its slot
   bool rooms_are_array_ = false;     // reserved_accommodations' last value is an array: in rooms_
-  std::vector<SlotElement> rooms_;  // the first room_count_ are this record's
+  std::vector<SlotElement> rooms_;   // the first room_count_ are this record's
   size_t room_count_ = 0;
 };
 

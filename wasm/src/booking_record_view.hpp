@@ -44,9 +44,9 @@ class BookingValue {
 };
 
 struct BookingView {
-  FieldSource fields;    // the booking's own fields (id, status, dates, ...)
+  FieldSource fields;  // the booking's own fields (id, status, dates, ...)
   BookingValue customer;
-  BookingValue rooms;    // reserved_accommodations
+  BookingValue rooms;  // reserved_accommodations
 };
 
 // A booking of a parsed document (any JSON value: a non-object has no fields).

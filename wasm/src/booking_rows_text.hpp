@@ -31,8 +31,8 @@ class BookingRowsText {
 
   std::vector<Split> rows_;  // reservation: one; block: one per room (reused across bookings)
   size_t used_ = 0;
-  std::string junction_;     // the junction rows, comma-separated
-  std::string gone_at_;      // upstream_gone_at's JSON
+  std::string junction_;  // the junction rows, comma-separated
+  std::string gone_at_;   // upstream_gone_at's JSON
   std::string hash_;
   std::unordered_map<int64_t, std::string> unit_row_ids_;  // UUID v5 is a SHA-1: units repeat across bookings
 };

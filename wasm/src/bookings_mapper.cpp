@@ -22,8 +22,7 @@ bool read_customer(const FieldReader& booking, const BookingValue& c, Customer& 
   if (c.absent()) return true;
   if (c.is_array() && c.size() == 0) return true;  // PHP serialises an empty customer as []
   if (!c.is_object()) {
-    diagnostics.error("wrong_type", booking.path_of("customer"),
-                      std::string("customer must be an object, got ") + c.type_name());
+    diagnostics.error("wrong_type", booking.path_of("customer"), std::string("customer must be an object, got ") + c.type_name());
     return false;
   }
   const size_t before = diagnostics.error_count();
@@ -282,7 +281,8 @@ json reservation_row(const MappedBooking& b, const TenantContext& tenant) {
       {"booking_source", b.imported ? "ical" : "direct"},
       {"channel", b.channel ? json(*b.channel) : json(nullptr)},
       {"reservation_code", b.reservation_code ? json(*b.reservation_code) : json(nullptr)},
-      {"accommodation_unit_id", has_room ? json(accommodation_unit_row_id(tenant.tenant_id, b.rooms.front().accommodation)) : json(nullptr)},
+      {"accommodation_unit_id",
+       has_room ? json(accommodation_unit_row_id(tenant.tenant_id, b.rooms.front().accommodation)) : json(nullptr)},
       {"mphb_accommodation_id", has_room ? json(b.rooms.front().accommodation) : json(nullptr)},
       {"mphb_type_id", !has_room || b.rooms.front().type == 0 ? json(nullptr) : json(b.rooms.front().type)},
       {"booked_at", nullable(b.booked_at)},

@@ -28,11 +28,11 @@ struct UnitReference {
 };
 
 struct MappedBookings {
-  RowsById reservations;                                        // by MotoPress booking id
+  RowsById reservations;                                            // by MotoPress booking id
   std::map<int64_t, std::vector<json>> reservation_accommodations;  // by booking id, in position order
   std::map<int64_t, std::vector<json>> calendar_blocks;             // by booking id, in position order
-  std::map<int64_t, std::vector<UnitReference>> unknown_units;  // by booking id: units the index lacks
-  std::map<int64_t, std::string> paths;                         // where each kept booking stands in the input
+  std::map<int64_t, std::vector<UnitReference>> unknown_units;      // by booking id: units the index lacks
+  std::map<int64_t, std::string> paths;                             // where each kept booking stands in the input
 };
 
 MappedBookings map_bookings(const json& document, const std::string& root, const TenantContext& tenant,

@@ -17,8 +17,9 @@ namespace mphb {
 namespace {
 
 json empty_page_plan() {
-  return {{"reservations", json::array()}, {"reservation_accommodations", json::array()}, {"calendar_blocks", json::array()},
-          {"delete_reservations", json::array()}, {"delete_blocks", json::array()}, {"unknown_units", json::array()}};
+  return {{"reservations", json::array()},    {"reservation_accommodations", json::array()},
+          {"calendar_blocks", json::array()}, {"delete_reservations", json::array()},
+          {"delete_blocks", json::array()},   {"unknown_units", json::array()}};
 }
 
 // Receives the records of one page as it is read: every id the page holds (readable or not as a whole
@@ -109,7 +110,8 @@ BookingsSyncSession::BookingsSyncSession(std::string tenant_id, std::string now,
   if (!context) return;
   tenant_ = *context;
   if (auto doc = parse_json_document(known_units, "known_units", init_diagnostics_)) {
-    if (!doc->is_object()) init_diagnostics_.error("invalid_state", "known_units", "known_units must be an object mapping unit ids to type ids");
+    if (!doc->is_object())
+      init_diagnostics_.error("invalid_state", "known_units", "known_units must be an object mapping unit ids to type ids");
     static const json kNoUnits = json::object();
     for (const auto& [key, value] : (doc->is_object() ? *doc : kNoUnits).items()) {
       bool digits = !key.empty() && key.size() <= 16 && key != "0";
@@ -139,7 +141,8 @@ std::string BookingsSyncSession::init_errors() const {
   return dump_plan(diagnostics_json(init_diagnostics_.errors(), tenant_.tenant_id));
 }
 
-std::string BookingsSyncSession::invalid_plan(const std::string& code, const std::string& path, const std::string& message) const {
+std::string BookingsSyncSession::invalid_plan(const std::string& code, const std::string& path,
+                                              const std::string& message) const {
   json plan = empty_page_plan();
   Diagnostics diagnostics;
   for (const auto& d : init_diagnostics_.errors()) diagnostics.error(d.code, d.path, d.message);
@@ -179,7 +182,8 @@ int64_t BookingsSyncSession::read_into(std::string_view bytes, std::map<int64_t,
       if (unplaceable_units_.count(ref.mphb_accommodation_id)) {
         rejected.insert(booking_id);
         diagnostics.error("unknown_accommodation_type", ref.path,
-                          "booking " + std::to_string(booking_id) + " names accommodation " + std::to_string(ref.mphb_accommodation_id) +
+                          "booking " + std::to_string(booking_id) + " names accommodation " +
+                              std::to_string(ref.mphb_accommodation_id) +
                               ", which MotoPress no longer has, and no booking names its type: the booking is not written");
         continue;
       }
@@ -211,7 +215,8 @@ int64_t BookingsSyncSession::read_into(std::string_view bytes, std::map<int64_t,
 
 std::string BookingsSyncSession::plan_page(std::string_view bytes) {
   if (!valid_) return invalid_plan("", "", "");
-  if (per_page_) return invalid_plan("wrong_call", "plan_page", "this session takes stored rows per page: read_page, then plan_read_page");
+  if (per_page_)
+    return invalid_plan("wrong_call", "plan_page", "this session takes stored rows per page: read_page, then plan_read_page");
   std::map<int64_t, UnitReference> unknown;
   const int64_t number = read_into(bytes, unknown);
   if (number == 0) {
@@ -231,7 +236,8 @@ std::string BookingsSyncSession::read_page(std::string_view bytes) {
   if (!valid_ || !per_page_) {
     Diagnostics diagnostics;
     for (const auto& d : init_diagnostics_.errors()) diagnostics.error(d.code, d.path, d.message);
-    if (valid_) diagnostics.error("wrong_call", "read_page", "this session holds the whole stored state: plan pages with plan_page");
+    if (valid_)
+      diagnostics.error("wrong_call", "read_page", "this session holds the whole stored state: plan pages with plan_page");
     out["errors"] = diagnostics_json(diagnostics.errors(), tenant_.tenant_id);
     return dump_plan(out);
   }
@@ -256,10 +262,12 @@ std::string BookingsSyncSession::read_page(std::string_view bytes) {
 
 std::string BookingsSyncSession::plan_read_page(int64_t page, std::string_view stored) {
   if (!valid_) return invalid_plan("", "", "");
-  if (!per_page_) return invalid_plan("wrong_call", "plan_read_page", "this session holds the whole stored state: plan pages with plan_page");
+  if (!per_page_)
+    return invalid_plan("wrong_call", "plan_read_page", "this session holds the whole stored state: plan pages with plan_page");
   auto held = read_pages_.extract(page);
   if (held.empty()) {
-    return invalid_plan("wrong_call", "plan_read_page", "page " + std::to_string(page) + " is not held: it was not read, or was planned already");
+    return invalid_plan("wrong_call", "plan_read_page",
+                        "page " + std::to_string(page) + " is not held: it was not read, or was planned already");
   }
   Diagnostics state_diagnostics;
   StoredRows rows = read_stored_rows_text(stored, "stored", state_diagnostics);
@@ -380,7 +388,8 @@ std::string BookingsSyncSession::resolve_units(std::string_view results) {
       if (*status == 200 && result.contains("body")) {
         // The unit exists upstream (perhaps trashed): map it like a list record.
         Diagnostics unit_diagnostics;
-        const MappedRecords mapped = map_accommodation_units(json::array({result["body"]}), path + ".body", tenant_, unit_diagnostics);
+        const MappedRecords mapped =
+            map_accommodation_units(json::array({result["body"]}), path + ".body", tenant_, unit_diagnostics);
         for (const auto& d : unit_diagnostics.errors()) diagnostics.error(d.code, d.path, d.message);
         if (mapped.rows.count(*id)) {
           unit = mapped.rows.at(*id);
@@ -394,15 +403,18 @@ std::string BookingsSyncSession::resolve_units(std::string_view results) {
           unplaceable_units_.insert(*id);
           pending_unit_types_.erase(*id);
           diagnostics.warn("unplaceable_unit", path,
-                           "accommodation " + std::to_string(*id) + " is gone upstream and no booking names its type; bookings naming it are rejected");
+                           "accommodation " + std::to_string(*id) +
+                               " is gone upstream and no booking names its type; bookings naming it are rejected");
           continue;
         }
         unit = placeholder_unit_row(tenant_, *id, booked_type);
         diagnostics.warn("placeholder_unit", path,
-                         "accommodation " + std::to_string(*id) + " is named by a booking but MotoPress no longer has it; a flagged placeholder unit of type " +
+                         "accommodation " + std::to_string(*id) +
+                             " is named by a booking but MotoPress no longer has it; a flagged placeholder unit of type " +
                              std::to_string(booked_type) + " was created");
       } else {
-        diagnostics.error("unit_fetch_failed", path, "GET /accommodations/" + std::to_string(*id) + " answered " + std::to_string(*status));
+        diagnostics.error("unit_fetch_failed", path,
+                          "GET /accommodations/" + std::to_string(*id) + " answered " + std::to_string(*status));
         continue;
       }
       if (unit.is_null()) continue;
@@ -412,7 +424,8 @@ std::string BookingsSyncSession::resolve_units(std::string_view results) {
         type["content_hash"] = content_hash(type);
         plan["accommodation_types"].push_back(std::move(type));
         types_.insert(type_id);
-        diagnostics.warn("placeholder_type", path, "accommodation type " + std::to_string(type_id) + " is unknown; a placeholder type was created");
+        diagnostics.warn("placeholder_type", path,
+                         "accommodation type " + std::to_string(type_id) + " is unknown; a placeholder type was created");
       }
       unit["content_hash"] = content_hash(unit);
       units_[*id] = type_id;
@@ -427,7 +440,8 @@ std::string BookingsSyncSession::resolve_units(std::string_view results) {
   int64_t placeholder_units = 0, placeholder_types = 0;
   for (const auto& u : plan["accommodation_units"]) placeholder_units += u["is_placeholder"].get<bool>() ? 1 : 0;
   for (const auto& t : plan["accommodation_types"]) placeholder_types += t["is_placeholder"].get<bool>() ? 1 : 0;
-  plan["counts"] = {{"units_created", plan["accommodation_units"].size()}, {"types_created", plan["accommodation_types"].size()},
+  plan["counts"] = {{"units_created", plan["accommodation_units"].size()},
+                    {"types_created", plan["accommodation_types"].size()},
                     {"placeholders", placeholder_units + placeholder_types}};
   plan["warnings"] = diagnostics_json(diagnostics.warnings(), tenant_.tenant_id);
   plan["errors"] = diagnostics_json(diagnostics.errors(), tenant_.tenant_id);
@@ -467,7 +481,10 @@ std::string BookingsSyncSession::reconcile(int64_t total, std::string_view activ
       if (!seen_.count(id)) confirm.push_back(id);
     }
   }
-  return dump_plan({{"complete", complete}, {"seen", seen_.size()}, {"total", total}, {"confirm", confirm},
+  return dump_plan({{"complete", complete},
+                    {"seen", seen_.size()},
+                    {"total", total},
+                    {"confirm", confirm},
                     {"errors", diagnostics_json(diagnostics.errors(), tenant_.tenant_id)}});
 }
 
@@ -490,7 +507,8 @@ std::string BookingsSyncSession::confirm(int64_t booking_id, int http_status, st
   } else if (http_status == 200) {
     const auto doc = parse_json_document(body, "bookings/" + std::to_string(booking_id), diagnostics);
     std::string status;
-    if (doc && doc->is_object() && doc->contains("status") && (*doc)["status"].is_string()) status = (*doc)["status"].get<std::string>();
+    if (doc && doc->is_object() && doc->contains("status") && (*doc)["status"].is_string())
+      status = (*doc)["status"].get<std::string>();
     if (status == "trash") {
       out["decision"] = "gone";
     } else {

@@ -19,10 +19,10 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <vector>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "booking_rows_text.hpp"
 #include "bookings_mapper.hpp"
@@ -35,10 +35,10 @@ namespace mphb {
 // the dry-run preview reports it.
 struct BookingOutcome {
   int64_t id = 0;
-  std::string decision;       // "created" | "updated" | "unchanged" | "rejected"
-  std::string kind;           // "reservation" | "block"; empty when rejected
-  std::string previous_kind;  // the stored kind, when updated
-  std::string path;           // where the record stands in its page (bookings[i])
+  std::string decision;                  // "created" | "updated" | "unchanged" | "rejected"
+  std::string kind;                      // "reservation" | "block"; empty when rejected
+  std::string previous_kind;             // the stored kind, when updated
+  std::string path;                      // where the record stands in its page (bookings[i])
   std::optional<MappedBooking> booking;  // absent when rejected
 };
 
@@ -106,7 +106,7 @@ class BookingsSyncSession {
     std::map<int64_t, MappedBooking> bookings;
     Diagnostics diagnostics;
     int64_t records = 0, duplicates = 0, without_id = 0;
-    std::map<int64_t, std::string> paths;                  // with record_outcomes: each booking's path
+    std::map<int64_t, std::string> paths;                   // with record_outcomes: each booking's path
     std::vector<std::pair<int64_t, std::string>> rejected;  // with record_outcomes: ids rejected, and where
   };
   // Reads a page into read_pages_ and returns its number; 0 when units must be resolved first (`unknown`).
@@ -119,7 +119,7 @@ class BookingsSyncSession {
   std::map<int64_t, ReadPage> read_pages_;
   int64_t pages_read_ = 0;
   std::set<int64_t> seen_;
-  std::set<int64_t> retry_ids_;  // ids of a page answered with unknown_units: not duplicates when planned again
+  std::set<int64_t> retry_ids_;                    // ids of a page answered with unknown_units: not duplicates when planned again
   std::map<int64_t, int64_t> pending_unit_types_;  // unit id → type the bookings name, while being resolved
   std::set<int64_t> unplaceable_units_;            // gone upstream and no type known: bookings on them are rejected
   bool had_page_errors_ = false;

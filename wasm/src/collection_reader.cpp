@@ -29,8 +29,7 @@ void for_each_record(const json& document, const std::string& root, Diagnostics&
                         "expected an array of records, got a WordPress error object" +
                             (code.is_string() ? " (" + code.get<std::string>() + ")" : std::string()));
     } else {
-      diagnostics.error("not_a_collection", root,
-                        std::string("expected an array of records, got ") + json_type_name(document));
+      diagnostics.error("not_a_collection", root, std::string("expected an array of records, got ") + json_type_name(document));
     }
     return;
   }

@@ -24,8 +24,7 @@ namespace mphb {
 template <class Handler>
 class FastJsonReader {
  public:
-  FastJsonReader(std::string_view bytes, Handler& handler)
-      : p_(bytes.data()), end_(bytes.data() + bytes.size()), h_(handler) {}
+  FastJsonReader(std::string_view bytes, Handler& handler) : p_(bytes.data()), end_(bytes.data() + bytes.size()), h_(handler) {}
 
   bool read() {
     size_t depth = 0;
@@ -305,7 +304,8 @@ class FastJsonReader {
       if (c != '\\') {
         // A run of plain ASCII is appended at once (per-character appends are slow in WebAssembly).
         const char* run = p_;
-        while (p_ < end_ && static_cast<uint8_t>(*p_) >= 0x20 && static_cast<uint8_t>(*p_) < 0x80 && *p_ != '"' && *p_ != '\\') ++p_;
+        while (p_ < end_ && static_cast<uint8_t>(*p_) >= 0x20 && static_cast<uint8_t>(*p_) < 0x80 && *p_ != '"' && *p_ != '\\')
+          ++p_;
         scratch_.append(run, static_cast<size_t>(p_ - run));
         continue;
       }

@@ -170,8 +170,7 @@ const json* FieldSource::find(const char* key) const {
 }
 
 void FieldReader::wrong_type(const char* key, const char* expected, const json& value) {
-  diagnostics_.error("wrong_type", path_of(key),
-                     std::string(key) + " must be " + expected + ", got " + json_type_name(value));
+  diagnostics_.error("wrong_type", path_of(key), std::string(key) + " must be " + expected + ", got " + json_type_name(value));
 }
 
 std::optional<int64_t> FieldReader::id(const char* key, Presence presence) {
@@ -227,7 +226,8 @@ std::optional<int64_t> FieldReader::id(const char* key, Presence presence) {
 std::optional<int64_t> FieldReader::id_or_zero(const char* key) {
   const json* v = find(key);
   if (!v) return 0;
-  if ((v->is_number_integer() && v->get<json::number_integer_t>() == 0) || (v->is_string() && v->get_ref<const std::string&>() == "0") ||
+  if ((v->is_number_integer() && v->get<json::number_integer_t>() == 0) ||
+      (v->is_string() && v->get_ref<const std::string&>() == "0") ||
       (v->is_string() && v->get_ref<const std::string&>().empty())) {
     return 0;
   }

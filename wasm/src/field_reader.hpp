@@ -18,7 +18,7 @@ enum class Presence { kRequired, kOptional };
 // kept in slots. A branch, not a virtual call: the reader looks up some twenty fields per booking.
 class FieldSource {
  public:
-  FieldSource(const json& object) : object_(&object) {}  // NOLINT: implicit, most callers read a document
+  FieldSource(const json& object) : object_(&object) {}     // NOLINT: implicit, most callers read a document
   FieldSource(const FieldSlots& slots) : slots_(&slots) {}  // NOLINT
   // The field, or nullptr when absent or JSON null (or when the JSON value is not an object).
   const json* find(const char* key) const;

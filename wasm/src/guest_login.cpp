@@ -90,10 +90,12 @@ std::string read_guest_login_request_json(std::string_view body) {
       diagnostics.error("invalid_format", "phone_last_4", "phone_last_4 must be exactly the last 4 digits of the phone number");
     }
     if (code && has_code && (code->empty() || code->size() > kMaxReservationCode || !printable_code(*code))) {
-      diagnostics.error("invalid_format", "reservation_code", "reservation_code must be 1 to 64 letters, digits or signs without spaces");
+      diagnostics.error("invalid_format", "reservation_code",
+                        "reservation_code must be 1 to 64 letters, digits or signs without spaces");
     }
     if (phone && code && !has_phone && !has_code) {
-      diagnostics.error("missing_field", "phone_last_4", "give phone_last_4 (the last 4 digits of your phone) or reservation_code");
+      diagnostics.error("missing_field", "phone_last_4",
+                        "give phone_last_4 (the last 4 digits of your phone) or reservation_code");
     }
     if (diagnostics.errors().empty()) {
       out["request"] = {{"check_in_date", *date},
@@ -115,7 +117,8 @@ std::string decide_guest_login_json(std::string_view request_bytes, std::string_
   if (request && (!request->is_object() || string_field(*request, "check_in_date").empty())) {
     diagnostics.error("invalid_request", "request", "request must be the object read_guest_login_request returned");
   }
-  if (candidates && !candidates->is_array()) diagnostics.error("invalid_candidates", "candidates", "candidates must be an array of reservations");
+  if (candidates && !candidates->is_array())
+    diagnostics.error("invalid_candidates", "candidates", "candidates must be an array of reservations");
   if (diagnostics.error_count() > 0) {
     return dump_plan({{"decision", "error"}, {"errors", diagnostics_json(diagnostics.errors(), "")}});
   }
@@ -151,15 +154,17 @@ std::string decide_guest_login_json(std::string_view request_bytes, std::string_
     bool one_stay_twice = true;
     for (const json* c : open) {
       one_stay_twice = one_stay_twice && !string_field(*c, "reservation_code").empty() &&
-                       upper_ascii(trimmed(string_field(*c, "reservation_code"))) == upper_ascii(trimmed(string_field(*open.front(), "reservation_code"))) &&
+                       upper_ascii(trimmed(string_field(*c, "reservation_code"))) ==
+                           upper_ascii(trimmed(string_field(*open.front(), "reservation_code"))) &&
                        string_field(*c, "check_out_date") == string_field(*open.front(), "check_out_date");
     }
     if (one_stay_twice) {
       return dump_plan(refused("ambiguous", "this stay was imported twice into the hotel's calendar: please contact the hotel"));
     }
-    return dump_plan(refused("ambiguous", code.empty()
-        ? "more than one reservation matches these details: add your reservation_code to tell them apart"
-        : "more than one reservation matches these details: please contact the hotel"));
+    return dump_plan(
+        refused("ambiguous", code.empty()
+                                 ? "more than one reservation matches these details: add your reservation_code to tell them apart"
+                                 : "more than one reservation matches these details: please contact the hotel"));
   }
   if (open.empty()) {
     if (ended) {
@@ -171,7 +176,8 @@ std::string decide_guest_login_json(std::string_view request_bytes, std::string_
   const json& match = *open.front();
   const auto check_out = parse_civil_date(string_field(match, "check_out_date"));
   // Access lasts through the 7th day after check-out (UTC end of that day).
-  const std::string expires = format_civil_date(civil_from_days(days_from_civil(*check_out) + kGuestAccessDaysAfterCheckOut + 1)) + "T00:00:00Z";
+  const std::string expires =
+      format_civil_date(civil_from_days(days_from_civil(*check_out) + kGuestAccessDaysAfterCheckOut + 1)) + "T00:00:00Z";
   auto booking = match.find("external_booking_id");
   auto id = match.find("id");
   return dump_plan({{"decision", "ok"},
@@ -190,13 +196,16 @@ std::string decide_guest_access_json(std::string_view stay_bytes, const std::str
     return dump_plan({{"allowed", false}, {"code", "invalid_stay"}, {"message", "the stay cannot be read"}});
   }
   if (!status_can_log_in(string_field(*stay, "status"))) {
-    return dump_plan({{"allowed", false}, {"code", "reservation_inactive"},
+    return dump_plan({{"allowed", false},
+                      {"code", "reservation_inactive"},
                       {"message", "this reservation is no longer active (cancelled or removed by the hotel)"}});
   }
   const int64_t today = days_from_civil(*parse_civil_date(when->substr(0, 10)));
   if (today > days_from_civil(*check_out) + kGuestAccessDaysAfterCheckOut) {
-    return dump_plan({{"allowed", false}, {"code", "stay_ended"},
-                      {"message", "this stay ended more than " + std::to_string(kGuestAccessDaysAfterCheckOut) + " days ago; guest access has closed"}});
+    return dump_plan({{"allowed", false},
+                      {"code", "stay_ended"},
+                      {"message", "this stay ended more than " + std::to_string(kGuestAccessDaysAfterCheckOut) +
+                                      " days ago; guest access has closed"}});
   }
   return dump_plan({{"allowed", true}});
 }

@@ -32,7 +32,8 @@ std::optional<int64_t> integer(const json& value) {
   if (value.is_number_integer()) return value.get<int64_t>();
   if (value.is_number_float()) {
     const double d = value.get<double>();
-    if (d >= -9007199254740991.0 && d <= 9007199254740991.0 && d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
+    if (d >= -9007199254740991.0 && d <= 9007199254740991.0 && d == static_cast<double>(static_cast<int64_t>(d)))
+      return static_cast<int64_t>(d);
     return std::nullopt;
   }
   if (value.is_string()) {  // bigint columns may arrive as text
@@ -153,8 +154,9 @@ std::string build_guest_stay_json(std::string_view input) {
       }
       const int64_t room_count = integer(field(reservation, "room_count")).value_or(static_cast<int64_t>(rooms.size()));
       if (room_count != static_cast<int64_t>(rooms.size())) {
-        diagnostics.warn("rooms_incomplete", "reservation_accommodations",
-                         "the reservation names " + std::to_string(room_count) + " rooms but " + std::to_string(rooms.size()) + " were given");
+        diagnostics.warn(
+            "rooms_incomplete", "reservation_accommodations",
+            "the reservation names " + std::to_string(room_count) + " rooms but " + std::to_string(rooms.size()) + " were given");
       }
       const json check_in = text_or_null(field(reservation, "check_in_date"));
       const json check_out = text_or_null(field(reservation, "check_out_date"));

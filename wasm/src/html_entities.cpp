@@ -14,14 +14,13 @@ struct NamedEntity {
 
 // The entities WordPress's own formatting functions produce, plus the basic XML ones.
 constexpr NamedEntity kNamed[] = {
-    {"amp", '&'},        {"lt", '<'},         {"gt", '>'},         {"quot", '"'},       {"apos", '\''},
-    {"nbsp", 0xA0},      {"ndash", 0x2013},   {"mdash", 0x2014},   {"lsquo", 0x2018},   {"rsquo", 0x2019},
-    {"sbquo", 0x201A},   {"ldquo", 0x201C},   {"rdquo", 0x201D},   {"bdquo", 0x201E},   {"hellip", 0x2026},
-    {"laquo", 0xAB},     {"raquo", 0xBB},     {"copy", 0xA9},      {"reg", 0xAE},       {"trade", 0x2122},
-    {"euro", 0x20AC},    {"pound", 0xA3},     {"yen", 0xA5},       {"deg", 0xB0},       {"times", 0xD7},
-    {"middot", 0xB7},    {"bull", 0x2022},    {"eacute", 0xE9},    {"egrave", 0xE8},    {"aacute", 0xE1},
-    {"iacute", 0xED},    {"oacute", 0xF3},    {"uacute", 0xFA},    {"ntilde", 0xF1},    {"uuml", 0xFC},
-    {"ouml", 0xF6},      {"auml", 0xE4},      {"ccedil", 0xE7},    {"szlig", 0xDF},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},        {"quot", '"'},     {"apos", '\''},    {"nbsp", 0xA0},
+    {"ndash", 0x2013}, {"mdash", 0x2014}, {"lsquo", 0x2018},  {"rsquo", 0x2019}, {"sbquo", 0x201A}, {"ldquo", 0x201C},
+    {"rdquo", 0x201D}, {"bdquo", 0x201E}, {"hellip", 0x2026}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"copy", 0xA9},
+    {"reg", 0xAE},     {"trade", 0x2122}, {"euro", 0x20AC},   {"pound", 0xA3},   {"yen", 0xA5},     {"deg", 0xB0},
+    {"times", 0xD7},   {"middot", 0xB7},  {"bull", 0x2022},   {"eacute", 0xE9},  {"egrave", 0xE8},  {"aacute", 0xE1},
+    {"iacute", 0xED},  {"oacute", 0xF3},  {"uacute", 0xFA},   {"ntilde", 0xF1},  {"uuml", 0xFC},    {"ouml", 0xF6},
+    {"auml", 0xE4},    {"ccedil", 0xE7},  {"szlig", 0xDF},
 };
 
 // NUL, surrogates and code points past U+10FFFF become U+FFFD, as browsers decode them.
@@ -75,8 +74,7 @@ std::string decode_html_entities(std::string_view text) {
     if (text[i] == '&') {
       const size_t semi = text.find(';', i + 1);
       uint32_t cp = 0;
-      if (semi != std::string_view::npos && semi - i <= 11 &&
-          entity_code_point(text.substr(i + 1, semi - i - 1), cp)) {
+      if (semi != std::string_view::npos && semi - i <= 11 && entity_code_point(text.substr(i + 1, semi - i - 1), cp)) {
         append_code_point(out, cp);
         i = semi + 1;
         continue;

@@ -15,9 +15,7 @@ std::string lower_ascii(std::string_view s) {
   return out;
 }
 
-bool contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
-}
+bool contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
@@ -81,8 +79,8 @@ IcalDescription parse_ical_description(std::string_view description) {
       result.reservation_url = std::string(value);
       std::string code = last_url_segment(value);
       if (!code.empty() && !result.reservation_code) result.reservation_code = code;
-    } else if (contains(label, "reservation code") || contains(label, "confirmation code") ||
-               contains(label, "reservation id") || contains(label, "booking id")) {
+    } else if (contains(label, "reservation code") || contains(label, "confirmation code") || contains(label, "reservation id") ||
+               contains(label, "booking id")) {
       result.reservation_code = std::string(value);
     } else if (contains(label, "phone")) {
       if (auto last4 = phone_last_4_digits(value)) result.phone_last_4 = last4;
@@ -104,8 +102,8 @@ std::optional<std::string> channel_from_prodid(std::string_view prodid) {
   const size_t first = p.find("//");
   if (first != std::string::npos) {
     const size_t second = p.find("//", first + 2);
-    std::string_view org = std::string_view(p).substr(first + 2, second == std::string::npos ? std::string::npos
-                                                                                             : second - first - 2);
+    std::string_view org =
+        std::string_view(p).substr(first + 2, second == std::string::npos ? std::string::npos : second - first - 2);
     org = trim(org);
     if (org.empty()) return std::nullopt;
     return std::string(org);
@@ -127,8 +125,7 @@ std::optional<std::string> phone_last_4_digits(std::string_view phone) {
 
 bool summary_says_unavailable(std::string_view summary) {
   const std::string s = lower_ascii(summary);
-  return contains(s, "not available") || contains(s, "unavailable") || contains(s, "blocked") ||
-         contains(s, "closed");
+  return contains(s, "not available") || contains(s, "unavailable") || contains(s, "blocked") || contains(s, "closed");
 }
 
 bool summary_says_reserved(std::string_view summary) {

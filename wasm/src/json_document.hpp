@@ -16,7 +16,6 @@ constexpr size_t kMaxJsonDepth = 64;
 
 // Returns the document, or nullopt after adding an error (code invalid_json, invalid_utf8 or too_deep)
 // whose path starts with root_name.
-std::optional<json> parse_json_document(std::string_view bytes, const std::string& root_name,
-                                        Diagnostics& diagnostics);
+std::optional<json> parse_json_document(std::string_view bytes, const std::string& root_name, Diagnostics& diagnostics);
 
 }  // namespace mphb

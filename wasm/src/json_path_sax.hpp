@@ -10,8 +10,8 @@
 
 namespace mphb {
 
-// Wraps a nlohmann SAX handler (the DOM builder, or a streaming mapper) to track the current path and depth. Returning false from a SAX
-// callback stops the parse, which is how the depth limit is enforced without recursion or throwing.
+// Wraps a nlohmann SAX handler (the DOM builder, or a streaming mapper) to track the current path and depth. Returning false from
+// a SAX callback stops the parse, which is how the depth limit is enforced without recursion or throwing.
 template <class Inner>
 class PathTrackingSax {
  public:
@@ -119,7 +119,6 @@ class PathTrackingSax {
   bool failed_ = false;
   std::string code_, message_, path_;
 };
-
 
 // Runs nlohmann's SAX parser over bytes into `inner`; false after adding the one error (code invalid_json,
 // invalid_utf8 or too_deep, path starting with root_name) when the bytes are not JSON within the depth limit.

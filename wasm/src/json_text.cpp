@@ -1,7 +1,6 @@
 #include "json_text.hpp"
 
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 namespace mphb {
@@ -63,7 +62,8 @@ size_t find_non_ascii(std::string_view text, size_t from) {
 
 void append_u_escape(std::string& out, uint32_t unit) {
   static const char* kHex = "0123456789abcdef";
-  const char escaped[6] = {'\\', 'u', kHex[(unit >> 12) & 0xF], kHex[(unit >> 8) & 0xF], kHex[(unit >> 4) & 0xF], kHex[unit & 0xF]};
+  const char escaped[6] = {
+      '\\', 'u', kHex[(unit >> 12) & 0xF], kHex[(unit >> 8) & 0xF], kHex[(unit >> 4) & 0xF], kHex[unit & 0xF]};
   out.append(escaped, 6);
 }
 

@@ -20,9 +20,9 @@ const json kEmptyArray = json::array();
 constexpr size_t kSamples = 10;
 
 // The defect class names of shared/legacy/README.md, in report order.
-const char* const kClasses[] = {"null_unit", "junction_missing", "junction_partial", "junction_duplicate", "unit_is_type",
-                                "auto_created_unit", "duplicate_rows", "block_as_guest", "stale_status", "placeholder_phone",
-                                "missing_booking", "unknown_upstream"};
+const char* const kClasses[] = {"null_unit",    "junction_missing",  "junction_partial", "junction_duplicate",
+                                "unit_is_type", "auto_created_unit", "duplicate_rows",   "block_as_guest",
+                                "stale_status", "placeholder_phone", "missing_booking",  "unknown_upstream"};
 
 const json& field(const json& object, const char* key) {
   if (!object.is_object()) return kNull;
@@ -68,20 +68,22 @@ struct LegacyUnit {
 
 struct Upstream {
   MappedBookings mapped;
-  std::set<int64_t> listed;                    // every id the lists returned, mappable or not
-  std::map<int64_t, std::string> confirmed;    // id → "trash" | "deleted" | an upstream status
-  std::map<int64_t, size_t> confirmed_rooms;   // rooms of a booking looked up by id (a trashed one still has them)
+  std::set<int64_t> listed;                   // every id the lists returned, mappable or not
+  std::map<int64_t, std::string> confirmed;   // id → "trash" | "deleted" | an upstream status
+  std::map<int64_t, size_t> confirmed_rooms;  // rooms of a booking looked up by id (a trashed one still has them)
 };
 
 std::string upstream_status(const Upstream& up, int64_t id) {
   if (auto r = up.mapped.reservations.find(id); r != up.mapped.reservations.end()) return text(r->second, "mphb_status");
-  if (auto b = up.mapped.calendar_blocks.find(id); b != up.mapped.calendar_blocks.end() && !b->second.empty()) return text(b->second.front(), "mphb_status");
+  if (auto b = up.mapped.calendar_blocks.find(id); b != up.mapped.calendar_blocks.end() && !b->second.empty())
+    return text(b->second.front(), "mphb_status");
   if (auto c = up.confirmed.find(id); c != up.confirmed.end()) return c->second;
   return "";
 }
 
 size_t upstream_rooms(const Upstream& up, int64_t id) {
-  if (auto r = up.mapped.reservation_accommodations.find(id); r != up.mapped.reservation_accommodations.end()) return r->second.size();
+  if (auto r = up.mapped.reservation_accommodations.find(id); r != up.mapped.reservation_accommodations.end())
+    return r->second.size();
   if (auto b = up.mapped.calendar_blocks.find(id); b != up.mapped.calendar_blocks.end()) return b->second.size();
   if (auto c = up.confirmed_rooms.find(id); c != up.confirmed_rooms.end()) return c->second;
   return 0;
@@ -122,13 +124,14 @@ json legacy_units_report(const std::map<std::string, LegacyUnit>& units) {
 
 std::string plan_legacy_adoption_json(const LegacyAdoptionInput& input) {
   Diagnostics diagnostics;
-  json out = {{"legacy_rows", json::array()}, {"legacy_units", json::array()}, {"missing_bookings", json::array()},
-              {"carry", json::array()}, {"unplaced_platform_data", json::array()}, {"confirm", json::array()}};
+  json out = {{"legacy_rows", json::array()}, {"legacy_units", json::array()},           {"missing_bookings", json::array()},
+              {"carry", json::array()},       {"unplaced_platform_data", json::array()}, {"confirm", json::array()}};
   const auto tenant = read_tenant_context(input.tenant_id, input.now, diagnostics);
   const auto legacy = parse_json_document(input.legacy, "legacy", diagnostics);
   const auto units_doc = parse_json_document(input.accommodations, "accommodations", diagnostics);
   const auto bookings_doc = parse_json_document(input.bookings, "bookings", diagnostics);
-  const auto confirmations = parse_json_document(input.confirmations.empty() ? std::string_view("[]") : input.confirmations, "confirmations", diagnostics);
+  const auto confirmations = parse_json_document(input.confirmations.empty() ? std::string_view("[]") : input.confirmations,
+                                                 "confirmations", diagnostics);
   if (legacy && (!legacy->is_object() || !field(*legacy, "reservations").is_array())) {
     diagnostics.error("invalid_legacy", "legacy", "legacy must be {reservations: [], junction: [], units: []}");
   }
@@ -209,16 +212,25 @@ std::string plan_legacy_adoption_json(const LegacyAdoptionInput& input) {
     const std::string notes = text(row, "booking_notes");
     const bool platform_data = (sire.is_object() && !sire.empty()) || !notes.empty();
     if (!booking) {
-      diagnostics.warn("invalid_booking_id", "legacy.reservations", "legacy row " + legacy_id + " has no MotoPress booking id (\"" +
-                                                                       text(row, "external_booking_id") + "\"); it cannot be adopted");
+      diagnostics.warn("invalid_booking_id", "legacy.reservations",
+                       "legacy row " + legacy_id + " has no MotoPress booking id (\"" + text(row, "external_booking_id") +
+                           "\"); it cannot be adopted");
       add("unknown_upstream");
       outcomes["gone"] += 1;
-      out["legacy_rows"].push_back({{"legacy_id", legacy_id}, {"booking_id", nullptr}, {"defects", defects}, {"outcome", "gone"},
-                                    {"reservation_id", nullptr}, {"calendar_block_id", nullptr}, {"upstream_status", nullptr},
+      out["legacy_rows"].push_back({{"legacy_id", legacy_id},
+                                    {"booking_id", nullptr},
+                                    {"defects", defects},
+                                    {"outcome", "gone"},
+                                    {"reservation_id", nullptr},
+                                    {"calendar_block_id", nullptr},
+                                    {"upstream_status", nullptr},
                                     {"platform_data", platform_data}});
       if (platform_data) {
-        out["unplaced_platform_data"].push_back({{"legacy_id", legacy_id}, {"booking_id", nullptr}, {"outcome", "gone"},
-                                                 {"message", "platform data on a row with no booking id stays in the legacy table"}});
+        out["unplaced_platform_data"].push_back(
+            {{"legacy_id", legacy_id},
+             {"booking_id", nullptr},
+             {"outcome", "gone"},
+             {"message", "platform data on a row with no booking id stays in the legacy table"}});
       }
       continue;
     }
@@ -252,7 +264,8 @@ std::string plan_legacy_adoption_json(const LegacyAdoptionInput& input) {
     if (is_block) add("block_as_guest");
     // Status: what is stored must be the mapping of what MotoPress says now; a live row of a booking
     // cancelled, trashed or deleted upstream is the old sync's blind spot.
-    const bool live = legacy_status == "active" || legacy_status == "pending_admin" || legacy_status == "pending_payment" || legacy_status == "pending";
+    const bool live = legacy_status == "active" || legacy_status == "pending_admin" || legacy_status == "pending_payment" ||
+                      legacy_status == "pending";
     std::string mapped_status = "gone";
     if (is_reservation) mapped_status = text(up.mapped.reservations[id], "status");
     if (is_block && !up.mapped.calendar_blocks[id].empty()) mapped_status = text(up.mapped.calendar_blocks[id].front(), "status");
@@ -275,12 +288,17 @@ std::string plan_legacy_adoption_json(const LegacyAdoptionInput& input) {
     } else {
       outcome = "gone";
       if (listed) {
-        diagnostics.warn("unmapped_booking", "bookings", "booking " + std::to_string(id) + " is upstream but could not be mapped");
+        diagnostics.warn("unmapped_booking", "bookings",
+                         "booking " + std::to_string(id) + " is upstream but could not be mapped");
       }
     }
     outcomes[outcome] += 1;
-    out["legacy_rows"].push_back({{"legacy_id", legacy_id}, {"booking_id", id}, {"defects", defects}, {"outcome", outcome},
-                                  {"reservation_id", reservation_id}, {"calendar_block_id", block_id},
+    out["legacy_rows"].push_back({{"legacy_id", legacy_id},
+                                  {"booking_id", id},
+                                  {"defects", defects},
+                                  {"outcome", outcome},
+                                  {"reservation_id", reservation_id},
+                                  {"calendar_block_id", block_id},
                                   {"upstream_status", status_upstream.empty() ? json(nullptr) : json(status_upstream)},
                                   {"platform_data", platform_data}});
     if (!platform_data) continue;
@@ -297,7 +315,9 @@ std::string plan_legacy_adoption_json(const LegacyAdoptionInput& input) {
       if (!notes.empty()) c.notes.push_back(notes);
     } else {
       out["unplaced_platform_data"].push_back(
-          {{"legacy_id", legacy_id}, {"booking_id", id}, {"outcome", outcome},
+          {{"legacy_id", legacy_id},
+           {"booking_id", id},
+           {"outcome", outcome},
            {"message", outcome == "calendar_block"
                            ? "a calendar block has no guest: its platform data (SIRE, notes) stays in the legacy table"
                            : "the booking is gone upstream: its platform data (SIRE, notes) stays in the legacy table"}});
@@ -312,8 +332,11 @@ std::string plan_legacy_adoption_json(const LegacyAdoptionInput& input) {
                        "booking " + std::to_string(id) + ": " + std::to_string(c.rows_with_data) +
                            " legacy rows carry platform data; all of it is kept on the one reservation");
     }
-    out["carry"].push_back({{"reservation_id", reservation_row_id(tenant->tenant_id, id)}, {"booking_id", id},
-                            {"legacy_ids", c.legacy_ids}, {"guest_documents", c.documents}, {"staff_notes", nullable(staff_notes)}});
+    out["carry"].push_back({{"reservation_id", reservation_row_id(tenant->tenant_id, id)},
+                            {"booking_id", id},
+                            {"legacy_ids", c.legacy_ids},
+                            {"guest_documents", c.documents},
+                            {"staff_notes", nullable(staff_notes)}});
   }
   // Upstream bookings the old sync never wrote: the sync writes them.
   auto missing = [&](int64_t id, const char* kind, const std::string& status) {
@@ -322,7 +345,8 @@ std::string plan_legacy_adoption_json(const LegacyAdoptionInput& input) {
     out["missing_bookings"].push_back({{"booking_id", id}, {"kind", kind}, {"status", status}});
   };
   for (const auto& [id, row] : up.mapped.reservations) missing(id, "reservation", text(row, "status"));
-  for (const auto& [id, rows] : up.mapped.calendar_blocks) missing(id, "calendar_block", rows.empty() ? "" : text(rows.front(), "status"));
+  for (const auto& [id, rows] : up.mapped.calendar_blocks)
+    missing(id, "calendar_block", rows.empty() ? "" : text(rows.front(), "status"));
   out["legacy_units"] = legacy_units_report(units);
   for (const auto& [id, u] : units) {
     if (u.kind == LegacyUnitKind::kAutoCreated) class_counts["auto_created_unit"] += 1;  // a class of unit rows

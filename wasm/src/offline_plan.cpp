@@ -19,8 +19,11 @@ std::optional<json> parse_optional(const std::optional<std::string_view>& bytes,
 }
 
 json empty_plan() {
-  return {{"accommodation_types", json::array()}, {"accommodation_units", json::array()}, {"reservations", json::array()},
-          {"reservation_accommodations", json::array()}, {"calendar_blocks", json::array()}};
+  return {{"accommodation_types", json::array()},
+          {"accommodation_units", json::array()},
+          {"reservations", json::array()},
+          {"reservation_accommodations", json::array()},
+          {"calendar_blocks", json::array()}};
 }
 
 // Same external stay imported twice (two MotoPress ids, one channel code): kept, but worth a look.
@@ -88,8 +91,9 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
     }
     units[unit_id] = placeholder_unit_row(tenant, unit_id, ref.mphb_type_id);
     diagnostics.warn("placeholder_unit", ref.path,
-                     "accommodation " + std::to_string(unit_id) + " is not among the accommodations; a placeholder unit of type " +
-                         std::to_string(ref.mphb_type_id) + " is planned");
+                     "accommodation " + std::to_string(unit_id) +
+                         " is not among the accommodations; a placeholder unit of type " + std::to_string(ref.mphb_type_id) +
+                         " is planned");
   }
   // Every unit's type must exist for the foreign key: placeholders for types the export lacks.
   for (const auto& [unit_id, row] : units) {
@@ -97,9 +101,11 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
     if (types.count(type_id)) continue;
     types[type_id] = placeholder_type_row(tenant, type_id);
     auto source = mapped_units.paths.find(unit_id);
-    const std::string path = source != mapped_units.paths.end() ? source->second + ".accommodation_type_id" : unknown[unit_id].path;
-    diagnostics.warn("placeholder_type", path,
-                     "accommodation type " + std::to_string(type_id) + " is not among the accommodation types; a placeholder type is planned");
+    const std::string path =
+        source != mapped_units.paths.end() ? source->second + ".accommodation_type_id" : unknown[unit_id].path;
+    diagnostics.warn(
+        "placeholder_type", path,
+        "accommodation type " + std::to_string(type_id) + " is not among the accommodation types; a placeholder type is planned");
   }
   // Rooms whose booking gave no type take their unit's (known or placeholder).
   auto fill_type = [&](json& row) {
@@ -109,7 +115,8 @@ std::string build_offline_plan_json(const OfflinePlanInput& input) {
   };
   for (auto& [id, rows] : bookings.reservation_accommodations) {
     for (auto& row : rows) fill_type(row);
-    if (!rows.empty() && bookings.reservations.count(id)) bookings.reservations[id]["mphb_type_id"] = rows.front()["mphb_type_id"];
+    if (!rows.empty() && bookings.reservations.count(id))
+      bookings.reservations[id]["mphb_type_id"] = rows.front()["mphb_type_id"];
   }
   for (auto& [id, rows] : bookings.calendar_blocks) {
     for (auto& row : rows) fill_type(row);

@@ -9,8 +9,8 @@
 namespace mphb {
 
 struct OfflinePlanInput {
-  std::string tenant_id;  // UUID (any case)
-  std::string now;        // ISO-8601 timestamp; the only source of time
+  std::string tenant_id;                                // UUID (any case)
+  std::string now;                                      // ISO-8601 timestamp; the only source of time
   std::optional<std::string_view> accommodation_types;  // JSON bytes; nullopt when not given
   std::optional<std::string_view> accommodations;
   std::optional<std::string_view> bookings;

@@ -10,66 +10,220 @@ using List = std::initializer_list<std::string_view>;
 // Words of other topics. A question naming one of them is about that topic even when it mentions the room
 // ("Is breakfast included in my room?", "¿Cuánto cuesta la habitación?"), so no rule may answer it.
 constexpr std::string_view kOffTopic[] = {
-    "wifi", "internet", "password", "contrasena", "clave", "breakfast", "desayuno", "desayunos", "lunch",
-    "almuerzo", "dinner", "cena", "comida", "food", "pool", "piscina", "alberca", "parking", "aparcar",
-    "aparcamiento", "estacionamiento", "estacionar", "parqueadero", "parquear", "parqueo", "garage", "garaje",
-    "car", "coche", "carro", "restaurant", "restaurante", "bar", "minibar", "taxi", "uber", "transfer",
-    "traslado", "shuttle", "airport", "aeropuerto", "towel", "towels", "toalla", "toallas", "pet", "pets",
-    "mascota", "mascotas", "dog", "dogs", "perro", "perros", "cat", "gato", "price", "prices", "precio",
-    "precios", "cost", "costs", "costo", "costos", "cuesta", "cuestan", "pay", "pagar", "pago", "pagos",
-    "payment", "payments", "paid", "pague", "invoice", "factura", "deposit", "deposito", "refund", "reembolso",
-    "tarifa", "fee", "fees", "cleaning", "limpieza", "clean", "limpiar", "housekeeping", "spa", "massage",
-    "masaje", "masajes", "gym", "gimnasio", "beach", "playa", "laundry", "lavanderia", "aire", "air",
-    "conditioning", "kitchen", "cocina", "tv", "television", "shower", "ducha", "bano", "banos", "bathroom",
-    "bathrooms", "toilet", "fridge", "nevera", "refrigerador", "balcony", "balcon", "terraza", "terrace",
-    "service", "servicio", "servicios", "cancel", "cancelar", "cancelacion", "cancellation", "change",
-    "cambiar", "cambio", "modify", "modificar", "extend", "extender", "upgrade", "late", "early", "temprano",
-    "tardio", "luggage", "equipaje", "maletas", "bags", "key", "keys", "llave", "llaves", "card", "tarjeta",
-    "code", "codigo", "address", "direccion", "directions", "ubicacion", "location", "map", "mapa", "weather",
-    "clima", "tour", "tours", "excursion", "excursiones", "extra", "adicional", "supletoria", "crib", "cuna",
-    "smoke", "smoking", "fumar", "noise", "ruido",
+    "wifi",        "internet",     "password",     "contrasena",  "clave",       "breakfast",    "desayuno",
+    "desayunos",   "lunch",        "almuerzo",     "dinner",      "cena",        "comida",       "food",
+    "pool",        "piscina",      "alberca",      "parking",     "aparcar",     "aparcamiento", "estacionamiento",
+    "estacionar",  "parqueadero",  "parquear",     "parqueo",     "garage",      "garaje",       "car",
+    "coche",       "carro",        "restaurant",   "restaurante", "bar",         "minibar",      "taxi",
+    "uber",        "transfer",     "traslado",     "shuttle",     "airport",     "aeropuerto",   "towel",
+    "towels",      "toalla",       "toallas",      "pet",         "pets",        "mascota",      "mascotas",
+    "dog",         "dogs",         "perro",        "perros",      "cat",         "gato",         "price",
+    "prices",      "precio",       "precios",      "cost",        "costs",       "costo",        "costos",
+    "cuesta",      "cuestan",      "pay",          "pagar",       "pago",        "pagos",        "payment",
+    "payments",    "paid",         "pague",        "invoice",     "factura",     "deposit",      "deposito",
+    "refund",      "reembolso",    "tarifa",       "fee",         "fees",        "cleaning",     "limpieza",
+    "clean",       "limpiar",      "housekeeping", "spa",         "massage",     "masaje",       "masajes",
+    "gym",         "gimnasio",     "beach",        "playa",       "laundry",     "lavanderia",   "aire",
+    "air",         "conditioning", "kitchen",      "cocina",      "tv",          "television",   "shower",
+    "ducha",       "bano",         "banos",        "bathroom",    "bathrooms",   "toilet",       "fridge",
+    "nevera",      "refrigerador", "balcony",      "balcon",      "terraza",     "terrace",      "service",
+    "servicio",    "servicios",    "cancel",       "cancelar",    "cancelacion", "cancellation", "change",
+    "cambiar",     "cambio",       "modify",       "modificar",   "extend",      "extender",     "upgrade",
+    "late",        "early",        "temprano",     "tardio",      "luggage",     "equipaje",     "maletas",
+    "bags",        "key",          "keys",         "llave",       "llaves",      "card",         "tarjeta",
+    "code",        "codigo",       "address",      "direccion",   "directions",  "ubicacion",    "location",
+    "map",         "mapa",         "weather",      "clima",       "tour",        "tours",        "excursion",
+    "excursiones", "extra",        "adicional",    "supletoria",  "crib",        "cuna",         "smoke",
+    "smoking",     "fumar",        "noise",        "ruido",
 };
 
 constexpr std::string_view kRoomWords[] = {
-    "habitacion", "habitaciones", "cuarto", "cuartos", "room", "rooms", "alojamiento", "alojamientos", "unidad",
-    "unidades", "unit", "units", "apartamento", "apartamentos", "apartment", "apartments", "suite", "suites",
-    "villa", "villas", "bungalow", "bungalows", "cabana", "cabanas", "cabin", "cabins", "accommodation",
-    "accommodations",
+    "habitacion",   "habitaciones", "cuarto",   "cuartos", "room",   "rooms",         "alojamiento",
+    "alojamientos", "unidad",       "unidades", "unit",    "units",  "apartamento",   "apartamentos",
+    "apartment",    "apartments",   "suite",    "suites",  "villa",  "villas",        "bungalow",
+    "bungalows",    "cabana",       "cabanas",  "cabin",   "cabins", "accommodation", "accommodations",
 };
 constexpr std::string_view kRoomPlurals[] = {
-    "habitaciones", "cuartos", "rooms", "alojamientos", "unidades", "units", "apartamentos", "apartments",
-    "suites", "villas", "bungalows", "cabanas", "cabins", "accommodations",
+    "habitaciones", "cuartos", "rooms",  "alojamientos", "unidades", "units",  "apartamentos",
+    "apartments",   "suites",  "villas", "bungalows",    "cabanas",  "cabins", "accommodations",
 };
 constexpr std::string_view kPersonWords[] = {
-    "personas", "persona", "huespedes", "huesped", "adultos", "adulto", "ninos", "nino", "ninas", "nina",
-    "gente", "people", "person", "persons", "guests", "guest", "adults", "adult", "children", "child", "kids",
-    "kid", "pax",
+    "personas", "persona", "huespedes", "huesped", "adultos", "adulto", "ninos",    "nino",  "ninas", "nina", "gente", "people",
+    "person",   "persons", "guests",    "guest",   "adults",  "adult",  "children", "child", "kids",  "kid",  "pax",
 };
 // "Where am I staying?" / "¿Dónde me alojo?"
 constexpr std::string_view kStayVerbs[] = {
-    "alojo", "alojamos", "alojado", "alojada", "alojados", "quedo", "quedamos", "hospedo", "hospedamos",
-    "hospedado", "hospedada", "duermo", "dormimos", "staying", "stay", "sleep", "sleeping",
+    "alojo",     "alojamos",  "alojado", "alojada",  "alojados", "quedo", "quedamos", "hospedo",  "hospedamos",
+    "hospedado", "hospedada", "duermo",  "dormimos", "staying",  "stay",  "sleep",    "sleeping",
 };
 // Everything else a plain "which room am I in?" may contain. The room-unit rule is the weakest (a room word
 // alone), so it only answers when every word is from here: "Does my room have a balcony?" has a word
 // outside it and is left to the chat model rather than answered with the room's name.
 constexpr std::string_view kRoomQuestionWords[] = {
     // Spanish
-    "que", "cual", "cuales", "donde", "en", "mi", "mis", "me", "yo", "tengo", "tenemos", "tiene", "tienen",
-    "es", "son", "esta", "estan", "estoy", "estamos", "el", "la", "los", "las", "lo", "un", "una", "unos",
-    "de", "del", "a", "al", "por", "para", "con", "y", "o", "nuestro", "nuestra", "nuestros", "nuestras", "su",
-    "sus", "tu", "tus", "este", "ese", "esa", "mio", "mia", "mios", "mias", "hola", "buenas", "buenos",
-    "gracias", "favor", "porfa", "porfavor", "dime", "dices", "decir", "puedes", "podrias", "puede", "quiero",
-    "queria", "saber", "recordar", "recuerdas", "recuerda", "recuerdame", "recordarme", "numero", "nombre", "asignada", "asignado",
-    "asignadas", "asignados", "reservada", "reservado", "reservadas", "reservados", "reserve", "reservamos",
-    "reserva", "reservacion", "hotel", "exactamente", "se", "le", "nos", "ya", "entonces", "oye", "disculpa",
+    "que",
+    "cual",
+    "cuales",
+    "donde",
+    "en",
+    "mi",
+    "mis",
+    "me",
+    "yo",
+    "tengo",
+    "tenemos",
+    "tiene",
+    "tienen",
+    "es",
+    "son",
+    "esta",
+    "estan",
+    "estoy",
+    "estamos",
+    "el",
+    "la",
+    "los",
+    "las",
+    "lo",
+    "un",
+    "una",
+    "unos",
+    "de",
+    "del",
+    "a",
+    "al",
+    "por",
+    "para",
+    "con",
+    "y",
+    "o",
+    "nuestro",
+    "nuestra",
+    "nuestros",
+    "nuestras",
+    "su",
+    "sus",
+    "tu",
+    "tus",
+    "este",
+    "ese",
+    "esa",
+    "mio",
+    "mia",
+    "mios",
+    "mias",
+    "hola",
+    "buenas",
+    "buenos",
+    "gracias",
+    "favor",
+    "porfa",
+    "porfavor",
+    "dime",
+    "dices",
+    "decir",
+    "puedes",
+    "podrias",
+    "puede",
+    "quiero",
+    "queria",
+    "saber",
+    "recordar",
+    "recuerdas",
+    "recuerda",
+    "recuerdame",
+    "recordarme",
+    "numero",
+    "nombre",
+    "asignada",
+    "asignado",
+    "asignadas",
+    "asignados",
+    "reservada",
+    "reservado",
+    "reservadas",
+    "reservados",
+    "reserve",
+    "reservamos",
+    "reserva",
+    "reservacion",
+    "hotel",
+    "exactamente",
+    "se",
+    "le",
+    "nos",
+    "ya",
+    "entonces",
+    "oye",
+    "disculpa",
     "perdon",
     // English
-    "what", "whats", "which", "where", "in", "my", "our", "i", "we", "am", "are", "is", "the", "an", "of",
-    "for", "to", "at", "do", "did", "does", "have", "has", "be", "s", "m", "it", "its", "this", "that", "one",
-    "ones", "mine", "ours", "hi", "hello", "hey", "please", "thanks", "thank", "you", "can", "could", "would",
-    "tell", "know", "want", "like", "remind", "number", "name", "assigned", "allocated", "given", "got",
-    "booked", "book", "reserved", "reservation", "booking", "again", "exactly", "so", "ok", "okay", "excuse",
+    "what",
+    "whats",
+    "which",
+    "where",
+    "in",
+    "my",
+    "our",
+    "i",
+    "we",
+    "am",
+    "are",
+    "is",
+    "the",
+    "an",
+    "of",
+    "for",
+    "to",
+    "at",
+    "do",
+    "did",
+    "does",
+    "have",
+    "has",
+    "be",
+    "s",
+    "m",
+    "it",
+    "its",
+    "this",
+    "that",
+    "one",
+    "ones",
+    "mine",
+    "ours",
+    "hi",
+    "hello",
+    "hey",
+    "please",
+    "thanks",
+    "thank",
+    "you",
+    "can",
+    "could",
+    "would",
+    "tell",
+    "know",
+    "want",
+    "like",
+    "remind",
+    "number",
+    "name",
+    "assigned",
+    "allocated",
+    "given",
+    "got",
+    "booked",
+    "book",
+    "reserved",
+    "reservation",
+    "booking",
+    "again",
+    "exactly",
+    "so",
+    "ok",
+    "okay",
+    "excuse",
     "sorry",
 };
 
@@ -80,10 +234,9 @@ class Words {
     for (size_t i = 0; i < tokens.size(); ++i) {
       const std::string_view word = tokens[i];
       const std::string_view next = i + 1 < tokens.size() ? std::string_view(tokens[i + 1]) : std::string_view();
-      const bool greeting = ((word == "buenos" || word == "buenas") &&
-                             (next == "dias" || next == "tardes" || next == "noches")) ||
-                            (word == "good" && (next == "morning" || next == "afternoon" || next == "evening" ||
-                                                next == "night" || next == "day"));
+      const bool greeting =
+          ((word == "buenos" || word == "buenas") && (next == "dias" || next == "tardes" || next == "noches")) ||
+          (word == "good" && (next == "morning" || next == "afternoon" || next == "evening" || next == "night" || next == "day"));
       if (greeting) {
         ++i;
         continue;
@@ -140,8 +293,8 @@ class Words {
 };
 
 bool off_topic(const Words& w) {
-  return w.any(kOffTopic) || w.pair("how", "much") || w.pair("wi", "fi") || w.pair("como", "llego") ||
-         w.pair("como", "llegar") || w.pair("como", "llegamos");
+  return w.any(kOffTopic) || w.pair("how", "much") || w.pair("wi", "fi") || w.pair("como", "llego") || w.pair("como", "llegar") ||
+         w.pair("como", "llegamos");
 }
 
 bool asks_how_many(const Words& w) { return w.any({"cuantas", "cuantos"}) || w.pair("how", "many"); }
@@ -153,21 +306,20 @@ bool asks_when(const Words& w) {
 }
 
 bool about_check_in(const Words& w) {
-  return w.any({"checkin", "entrada", "llegada", "arrival", "ingreso"}) || w.pair("check", "in") ||
-         w.pair("checking", "in") ||
-         (asks_when(w) && w.any({"llego", "llegar", "llegamos", "arrive", "arriving", "entrar", "entro",
-                                 "entramos", "ingresar"}));
+  return w.any({"checkin", "entrada", "llegada", "arrival", "ingreso"}) || w.pair("check", "in") || w.pair("checking", "in") ||
+         (asks_when(w) &&
+          w.any({"llego", "llegar", "llegamos", "arrive", "arriving", "entrar", "entro", "entramos", "ingresar"}));
 }
 
 bool about_check_out(const Words& w) {
   return w.any({"checkout", "salida", "departure"}) || w.pair("check", "out") || w.pair("checking", "out") ||
-         (asks_when(w) && w.any({"salgo", "salir", "salimos", "leave", "leaving", "depart", "irme", "irnos",
-                                 "dejar", "desalojar"}));
+         (asks_when(w) &&
+          w.any({"salgo", "salir", "salimos", "leave", "leaving", "depart", "irme", "irnos", "dejar", "desalojar"}));
 }
 
 bool about_booking(const Words& w) {
-  return w.any({"reserva", "reservacion", "reservation", "booking", "estancia", "estadia", "stay", "staying",
-                "trip", "viaje", "visita", "visit", "vacaciones", "holiday", "holidays"});
+  return w.any({"reserva", "reservacion", "reservation", "booking", "estancia", "estadia", "stay", "staying", "trip", "viaje",
+                "visita", "visit", "vacaciones", "holiday", "holidays"});
 }
 
 }  // namespace
@@ -196,8 +348,8 @@ std::optional<Intent> classify_question(const std::vector<std::string>& tokens) 
   if (off_topic(w)) return std::nullopt;
 
   // Specific words first: they decide what a question about the room is about ("¿Qué tipo de cama?").
-  if (w.any({"estado", "status", "confirmada", "confirmado", "confirmadas", "confirmed", "cancelada", "cancelado",
-             "cancelled", "canceled", "pendiente", "pending", "activa", "activo", "active"}))
+  if (w.any({"estado", "status", "confirmada", "confirmado", "confirmadas", "confirmed", "cancelada", "cancelado", "cancelled",
+             "canceled", "pendiente", "pending", "activa", "activo", "active"}))
     return Intent::kStatus;
   if (w.any({"cama", "camas", "bed", "beds", "king", "queen", "twin", "litera", "literas", "bunk", "matrimonial"}))
     return Intent::kBedType;
@@ -206,19 +358,18 @@ std::optional<Intent> classify_question(const std::vector<std::string>& tokens) 
   const bool how_many = asks_how_many(w);
   const bool person = w.any(kPersonWords);
   // "How many people fit in my room?" asks what the room takes, not who is booked.
-  if (w.any({"capacidad", "capacity", "caben", "cabe", "cabemos", "fit", "fits", "maximo", "maxima", "max",
-             "maximum", "occupancy", "ocupacion", "sleeps", "hold", "holds", "accommodate", "accommodates"}) ||
-      (how_many && person &&
-       w.any({"can", "could", "pueden", "puede", "podemos", "sleep", "dormir", "duermen"})))
+  if (w.any({"capacidad", "capacity", "caben", "cabe", "cabemos", "fit", "fits", "maximo", "maxima", "max", "maximum",
+             "occupancy", "ocupacion", "sleeps", "hold", "holds", "accommodate", "accommodates"}) ||
+      (how_many && person && w.any({"can", "could", "pueden", "puede", "podemos", "sleep", "dormir", "duermen"})))
     return Intent::kCapacity;
-  if (w.any({"tamano", "size", "sizes", "big", "bigger", "grande", "grandes", "metros", "metro", "m2", "mts",
-             "square", "sqm", "large", "amplia", "amplio", "amplias", "amplios", "mide", "miden", "medidas",
-             "dimensiones", "dimensions", "superficie"}))
+  if (w.any({"tamano",  "size",    "sizes", "big",    "bigger",  "grande",      "grandes",    "metros",
+             "metro",   "m2",      "mts",   "square", "sqm",     "large",       "amplia",     "amplio",
+             "amplias", "amplios", "mide",  "miden",  "medidas", "dimensiones", "dimensions", "superficie"}))
     return Intent::kSize;
 
   const bool nights_word = w.any({"noche", "noches", "night", "nights"});
-  if (((how_many || asks_number_of(w)) && nights_word) || w.any({"duracion", "duration"}) ||
-      w.pair("how", "long") || w.pair("cuanto", "tiempo"))
+  if (((how_many || asks_number_of(w)) && nights_word) || w.any({"duracion", "duration"}) || w.pair("how", "long") ||
+      w.pair("cuanto", "tiempo"))
     return Intent::kNights;
   if (((how_many || asks_number_of(w)) && person) || w.pair("cuantos", "somos") || w.pair("cuantas", "somos"))
     return Intent::kGuests;
@@ -237,11 +388,9 @@ std::optional<Intent> classify_question(const std::vector<std::string>& tokens) 
       (w.any({"dia", "day"}) && about_booking(w)))
     return Intent::kStayDates;
 
-  if (w.any({"tipo", "tipos", "type", "types", "kind", "categoria", "category", "clase", "class"}))
-    return Intent::kRoomType;
+  if (w.any({"tipo", "tipos", "type", "types", "kind", "categoria", "category", "clase", "class"})) return Intent::kRoomType;
   const bool where_staying = w.any({"donde", "where"}) && w.any(kStayVerbs);
-  if ((w.any(kRoomWords) || where_staying) && w.only(kRoomWords, kStayVerbs, kRoomQuestionWords))
-    return Intent::kRoomUnit;
+  if ((w.any(kRoomWords) || where_staying) && w.only(kRoomWords, kStayVerbs, kRoomQuestionWords)) return Intent::kRoomUnit;
   return std::nullopt;
 }
 

@@ -49,9 +49,9 @@ uint32_t next_code_point(std::string_view s, size_t& i) {
 
 // U+00C0..U+00FF folded to ASCII; "" marks × and ÷, which separate words.
 constexpr const char* kLatin1Fold[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",  // À..Ï
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // À..Ï
     "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",  // Ð..ß
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",  // à..ï
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // à..ï
     "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y",   // ð..ÿ
 };
 
@@ -66,40 +66,49 @@ bool is_separator(uint32_t cp) {
 // Spanish-only accented letters and the inverted marks, as they are typed before folding.
 bool is_spanish_mark(uint32_t cp) {
   switch (cp) {
-    case 0xBF: case 0xA1:                                            // ¿ ¡
-    case 0xE1: case 0xE9: case 0xED: case 0xF3: case 0xFA:           // á é í ó ú
-    case 0xF1: case 0xFC: case 0xC1: case 0xC9: case 0xCD:           // ñ ü Á É Í
-    case 0xD3: case 0xDA: case 0xD1: case 0xDC:                      // Ó Ú Ñ Ü
+    case 0xBF:
+    case 0xA1:  // ¿ ¡
+    case 0xE1:
+    case 0xE9:
+    case 0xED:
+    case 0xF3:
+    case 0xFA:  // á é í ó ú
+    case 0xF1:
+    case 0xFC:
+    case 0xC1:
+    case 0xC9:
+    case 0xCD:  // ñ ü Á É Í
+    case 0xD3:
+    case 0xDA:
+    case 0xD1:
+    case 0xDC:  // Ó Ú Ñ Ü
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
 // Short, frequent words of each language that the other does not use; ambiguous ones ("a", "me", "no",
 // "hotel", "check") are left out on purpose.
 constexpr std::string_view kSpanishWords[] = {
-    "que",       "cual",      "cuales",     "cuanto",    "cuanta",     "cuantos",   "cuantas",  "donde",
-    "cuando",    "como",      "mi",         "mis",       "tu",         "tengo",     "tiene",    "tienen",
-    "tenemos",   "es",        "son",        "esta",      "estoy",      "estamos",   "de",       "del",
-    "la",        "las",       "el",         "los",       "un",         "una",       "y",        "en",
-    "para",      "por",       "con",        "hay",       "hora",       "habitacion", "habitaciones", "cuarto",
-    "cuartos",   "cama",      "camas",      "noche",     "noches",     "reserva",   "reservas", "reservacion",
-    "reservadas", "reservados", "tipo",     "vista",     "tamano",     "capacidad", "caben",    "personas",
-    "huespedes", "ninos",     "adultos",    "fechas",    "fecha",      "estado",    "entrada",  "salida",
-    "llegada",   "llego",     "salgo",      "somos",     "hola",       "gracias",   "favor",    "dias",
-    "alojo",     "quedo",     "mide",       "metros",    "grande",     "grandes",   "cada",     "puedo",
-    "nuestra",   "nuestras",  "dices",      "dime",      "estancia",   "confirmada", "cuadrados", "mia",
+    "que",      "cual",       "cuales",       "cuanto",     "cuanta",     "cuantos",   "cuantas", "donde",   "cuando",
+    "como",     "mi",         "mis",          "tu",         "tengo",      "tiene",     "tienen",  "tenemos", "es",
+    "son",      "esta",       "estoy",        "estamos",    "de",         "del",       "la",      "las",     "el",
+    "los",      "un",         "una",          "y",          "en",         "para",      "por",     "con",     "hay",
+    "hora",     "habitacion", "habitaciones", "cuarto",     "cuartos",    "cama",      "camas",   "noche",   "noches",
+    "reserva",  "reservas",   "reservacion",  "reservadas", "reservados", "tipo",      "vista",   "tamano",  "capacidad",
+    "caben",    "personas",   "huespedes",    "ninos",      "adultos",    "fechas",    "fecha",   "estado",  "entrada",
+    "salida",   "llegada",    "llego",        "salgo",      "somos",      "hola",      "gracias", "favor",   "dias",
+    "alojo",    "quedo",      "mide",         "metros",     "grande",     "grandes",   "cada",    "puedo",   "nuestra",
+    "nuestras", "dices",      "dime",         "estancia",   "confirmada", "cuadrados", "mia",
 };
 constexpr std::string_view kEnglishWords[] = {
-    "what",   "whats",    "which",   "how",     "many",     "much",     "my",        "is",       "are",
-    "am",     "the",      "do",      "does",    "did",      "i",        "we",        "our",      "in",
-    "of",     "for",      "to",      "have",    "has",      "can",      "when",      "where",    "room",
-    "rooms",  "bed",      "beds",    "night",   "nights",   "type",     "kind",      "time",     "booking",
-    "booked", "book",     "reservation", "view", "size",    "big",      "people",    "guests",   "adults",
-    "children", "stay",   "staying", "dates",   "date",     "status",   "confirmed", "fit",      "please",
-    "hello",  "hi",       "there",   "it",      "this",     "and",      "or",        "number",   "long",
-    "leave",  "arrive",   "mine",    "each",    "maximum",  "occupancy", "thanks",   "you",      "with",
+    "what",   "whats",    "which",     "how",     "many",  "much",        "my",     "is",        "are",   "am",     "the",
+    "do",     "does",     "did",       "i",       "we",    "our",         "in",     "of",        "for",   "to",     "have",
+    "has",    "can",      "when",      "where",   "room",  "rooms",       "bed",    "beds",      "night", "nights", "type",
+    "kind",   "time",     "booking",   "booked",  "book",  "reservation", "view",   "size",      "big",   "people", "guests",
+    "adults", "children", "stay",      "staying", "dates", "date",        "status", "confirmed", "fit",   "please", "hello",
+    "hi",     "there",    "it",        "this",    "and",   "or",          "number", "long",      "leave", "arrive", "mine",
+    "each",   "maximum",  "occupancy", "thanks",  "you",   "with",
 };
 
 template <size_t N>

@@ -18,7 +18,7 @@ void Sha1::block(const uint8_t* p) {
     w[i] = (uint32_t(p[i * 4]) << 24) | (uint32_t(p[i * 4 + 1]) << 16) | (uint32_t(p[i * 4 + 2]) << 8) | uint32_t(p[i * 4 + 3]);
   }
   uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4];
-#define MPHB_W(I) (w[(I) & 15] = rotl(w[((I) + 13) & 15] ^ w[((I) + 8) & 15] ^ w[((I) + 2) & 15] ^ w[(I) & 15], 1))
+#define MPHB_W(I) (w[(I)&15] = rotl(w[((I) + 13) & 15] ^ w[((I) + 8) & 15] ^ w[((I) + 2) & 15] ^ w[(I)&15], 1))
 #define MPHB_SHA1_STEP(F, K, A, B, E, W) \
   do {                                   \
     E += rotl(A, 5) + (F) + (K) + (W);   \

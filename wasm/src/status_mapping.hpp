@@ -6,9 +6,9 @@
 namespace mphb {
 
 struct MappedStatus {
-  std::string status;   // active | pending_admin | pending | pending_payment | cancelled | inactive
-  bool known = true;    // false: an unknown upstream value, mapped to inactive with a warning
-  bool gone = false;    // true: upstream trashed it ("trash"), so it is marked gone
+  std::string status;  // active | pending_admin | pending | pending_payment | cancelled | inactive
+  bool known = true;   // false: an unknown upstream value, mapped to inactive with a warning
+  bool gone = false;   // true: upstream trashed it ("trash"), so it is marked gone
 };
 
 MappedStatus map_booking_status(std::string_view mphb_status);

@@ -24,14 +24,13 @@ constexpr size_t kMaxTextBytes = 200;
 struct StayRoom {
   json position;  // integer or null
   std::optional<std::string> unit_name, type_name, bed_type, view, guest_name;
-  json size_m2;   // the number as given (28, 27.5) or null
+  json size_m2;  // the number as given (28, 27.5) or null
   std::optional<int64_t> capacity, adults, children;
   size_t order = 0;  // index in the input array, the tie-breaker after position
 };
 
 struct Stay {
-  std::optional<std::string> hotel_name, guest_name, status, check_in_date, check_out_date, check_in_time,
-      check_out_time;
+  std::optional<std::string> hotel_name, guest_name, status, check_in_date, check_out_date, check_in_time, check_out_time;
   json booking_id;  // integer, string or null
   std::optional<int64_t> nights, adults, children, guests;
   std::vector<StayRoom> rooms;  // in position order
@@ -96,8 +95,7 @@ std::optional<std::string> read_time(const json& object, const char* key) {
 }
 
 bool is_known_status(const std::string& s) {
-  return s == "active" || s == "pending_admin" || s == "pending" || s == "pending_payment" || s == "cancelled" ||
-         s == "inactive";
+  return s == "active" || s == "pending_admin" || s == "pending" || s == "pending_payment" || s == "cancelled" || s == "inactive";
 }
 
 StayRoom read_room(const json& r, size_t order) {
@@ -225,8 +223,7 @@ std::string size_text(const json& size, bool es) {
   return text + " m²";
 }
 
-std::string count_text(int64_t n, bool es, const char* es_one, const char* es_many, const char* en_one,
-                       const char* en_many) {
+std::string count_text(int64_t n, bool es, const char* es_one, const char* es_many, const char* en_one, const char* en_many) {
   return std::to_string(n) + " " + (es ? (n == 1 ? es_one : es_many) : (n == 1 ? en_one : en_many));
 }
 
@@ -265,8 +262,7 @@ Answer answer_rooms(const Stay& stay, Intent intent, bool es) {
     any_type = any_type || r.type_name.has_value();
   }
   a.facts = {{"room_count", stay.rooms.size()}, {"rooms", std::move(rooms)}};
-  if (stay.rooms.empty() || (intent == Intent::kRoomUnit && !any_unit) || (intent == Intent::kRoomType && !any_type))
-    return a;
+  if (stay.rooms.empty() || (intent == Intent::kRoomUnit && !any_unit) || (intent == Intent::kRoomType && !any_type)) return a;
 
   if (intent == Intent::kRoomType && stay.rooms.size() == 1) {
     const auto& r = stay.rooms[0];
@@ -293,8 +289,8 @@ Answer answer_rooms(const Stay& stay, Intent intent, bool es) {
     a.text = (es ? "Tu habitación es " : "Your room is ") + items[0] + ".";
     return a;
   }
-  const std::string count = count_text(static_cast<int64_t>(stay.rooms.size()), es, "habitación", "habitaciones",
-                                       "room", "rooms");
+  const std::string count =
+      count_text(static_cast<int64_t>(stay.rooms.size()), es, "habitación", "habitaciones", "room", "rooms");
   a.text = (es ? "Tienes " : "You have ") + count + ": " + join_list(items, es) + ".";
   return a;
 }
@@ -348,8 +344,8 @@ Answer answer_room_values(const Stay& stay, Intent intent, bool es) {
         a.text = es ? "Tu habitación" + which + " mide " + v + "." : "Your room" + which + " is " + v + ".";
         break;
       case Intent::kView:
-        a.text = es ? "La vista de tu habitación" + which + " es " + v + "."
-                    : "The view from your room" + which + " is " + v + ".";
+        a.text =
+            es ? "La vista de tu habitación" + which + " es " + v + "." : "The view from your room" + which + " is " + v + ".";
         break;
       default:
         a.text = es ? "La capacidad de tu habitación" + which + " es de " + v + "."
@@ -368,8 +364,7 @@ Answer answer_room_values(const Stay& stay, Intent intent, bool es) {
   std::string text = lead;
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) text += "; ";
-    text += room_label(stay, i, es) + " — " +
-            (values[i] ? *values[i] : std::string(es ? "no disponible" : "not available"));
+    text += room_label(stay, i, es) + " — " + (values[i] ? *values[i] : std::string(es ? "no disponible" : "not available"));
   }
   a.text = text + ".";
   return a;
@@ -385,8 +380,8 @@ Answer answer_check(const Stay& stay, bool check_in, bool es) {
     a.facts = {{"check_out_date", nullable(date)}, {"check_out_time", nullable(time)}};
   }
   if (!date && !time) return a;
-  std::string text = es ? (check_in ? "Tu check-in es" : "Tu check-out es")
-                        : (check_in ? "Your check-in is" : "Your check-out is");
+  std::string text =
+      es ? (check_in ? "Tu check-in es" : "Tu check-out es") : (check_in ? "Your check-in is" : "Your check-out is");
   if (date) text += (es ? " el " : " on ") + long_date(*date, es) + (time && !es ? "," : "");
   if (time) {
     if (es) {
@@ -425,15 +420,11 @@ Answer answer_dates(const Stay& stay, Intent intent, bool es) {
     if (stay.nights) text += " (" + nights_text(*stay.nights, es) + ")";
     a.text = text + ".";
   } else if (stay.check_in_date) {
-    a.text = es ? "Tu check-in es el " + long_date(*stay.check_in_date, es) +
-                      "; la fecha de check-out no está disponible."
-                : "Your check-in is on " + long_date(*stay.check_in_date, es) +
-                      "; the check-out date is not available.";
+    a.text = es ? "Tu check-in es el " + long_date(*stay.check_in_date, es) + "; la fecha de check-out no está disponible."
+                : "Your check-in is on " + long_date(*stay.check_in_date, es) + "; the check-out date is not available.";
   } else if (stay.check_out_date) {
-    a.text = es ? "Tu check-out es el " + long_date(*stay.check_out_date, es) +
-                      "; la fecha de check-in no está disponible."
-                : "Your check-out is on " + long_date(*stay.check_out_date, es) +
-                      "; the check-in date is not available.";
+    a.text = es ? "Tu check-out es el " + long_date(*stay.check_out_date, es) + "; la fecha de check-in no está disponible."
+                : "Your check-out is on " + long_date(*stay.check_out_date, es) + "; the check-in date is not available.";
   }
   return a;
 }
@@ -492,24 +483,17 @@ Answer answer_intent(const Stay& stay, Intent intent, bool es) {
   switch (intent) {
     case Intent::kRoomUnit:
     case Intent::kRoomType:
-    case Intent::kRoomCount:
-      return answer_rooms(stay, intent, es);
+    case Intent::kRoomCount: return answer_rooms(stay, intent, es);
     case Intent::kBedType:
     case Intent::kSize:
     case Intent::kView:
-    case Intent::kCapacity:
-      return answer_room_values(stay, intent, es);
-    case Intent::kCheckIn:
-      return answer_check(stay, true, es);
-    case Intent::kCheckOut:
-      return answer_check(stay, false, es);
+    case Intent::kCapacity: return answer_room_values(stay, intent, es);
+    case Intent::kCheckIn: return answer_check(stay, true, es);
+    case Intent::kCheckOut: return answer_check(stay, false, es);
     case Intent::kStayDates:
-    case Intent::kNights:
-      return answer_dates(stay, intent, es);
-    case Intent::kGuests:
-      return answer_guests(stay, es);
-    case Intent::kStatus:
-      return answer_status(stay, es);
+    case Intent::kNights: return answer_dates(stay, intent, es);
+    case Intent::kGuests: return answer_guests(stay, es);
+    case Intent::kStatus: return answer_status(stay, es);
   }
   return {};
 }
@@ -550,8 +534,7 @@ std::string build_context(const Stay& stay) {
   c += "Rooms (" + std::to_string(stay.rooms.size()) + "):";
   for (size_t i = 0; i < stay.rooms.size(); ++i) {
     const auto& r = stay.rooms[i];
-    c += "\n" + std::to_string(i + 1) + ". " +
-         (r.unit_name ? *r.unit_name : "Room " + std::to_string(i + 1) + " (name unknown)");
+    c += "\n" + std::to_string(i + 1) + ". " + (r.unit_name ? *r.unit_name : "Room " + std::to_string(i + 1) + " (name unknown)");
     c += " — type: " + or_unknown(r.type_name);
     c += "; bed: " + or_unknown(r.bed_type);
     c += "; size: " + (r.size_m2.is_null() ? std::string("unknown") : size_text(r.size_m2, false));
@@ -573,8 +556,8 @@ std::string answer_question_json(std::string_view stay_json, std::string_view qu
   std::vector<std::string> tokens;
   if (question.size() > kMaxQuestionBytes) {
     add_error(errors, "question_too_long", "question",
-              "the question has " + std::to_string(question.size()) + " bytes; at most " +
-                  std::to_string(kMaxQuestionBytes) + " are accepted");
+              "the question has " + std::to_string(question.size()) + " bytes; at most " + std::to_string(kMaxQuestionBytes) +
+                  " are accepted");
   } else if (!is_valid_utf8(question)) {
     add_error(errors, "invalid_utf8", "question", "the question is not valid UTF-8");
   } else {
@@ -586,9 +569,8 @@ std::string answer_question_json(std::string_view stay_json, std::string_view qu
     }
   }
 
-  json out = {{"answered", false},          {"intent", nullptr},
-              {"language", language},       {"answer", nullptr},
-              {"facts", json::object()},    {"context", stay ? build_context(*stay) : std::string()},
+  json out = {{"answered", false}, {"intent", nullptr},       {"language", language},
+              {"answer", nullptr}, {"facts", json::object()}, {"context", stay ? build_context(*stay) : std::string()},
               {"errors", errors}};
   if (!stay || tokens.empty()) return dump_plan(out);
 

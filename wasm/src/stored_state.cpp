@@ -65,8 +65,10 @@ class StoredRowsSax {
   bool number_float(json::number_float_t, const json::string_t&) { return scalar(Value::kOther); }
   bool string(json::string_t& v) {
     if (depth_ == 2 && entry_ok_) {
-      if (field_ == "hash") row_.hash = std::move(v);
-      else if (field_ == "kind") row_.kind = std::move(v);
+      if (field_ == "hash")
+        row_.hash = std::move(v);
+      else if (field_ == "kind")
+        row_.kind = std::move(v);
     }
     return scalar(Value::kOther);
   }

@@ -49,7 +49,8 @@ std::string format_gmt(int64_t seconds) {
     days -= 1;
   }
   char time[16];
-  std::snprintf(time, sizeof time, " %02d:%02d:%02d", static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+  std::snprintf(time, sizeof time, " %02d:%02d:%02d", static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                static_cast<int>(rem % 60));
   return format_civil_date(civil_from_days(days)) + time;
 }
 
@@ -133,7 +134,9 @@ std::string probe_verdict(const json& probe, Diagnostics& d) {
   if (status == 401 || status == 403) return "refused";
   if (status == 200 && total == 0) return "working";
   if (status == 200 && total > 0) return "ignored";
-  d.warn("probe_inconclusive", "probe", "the modified-since probe answered " + std::to_string(status) + " without totals; the next runs make full passes until it answers");
+  d.warn("probe_inconclusive", "probe",
+         "the modified-since probe answered " + std::to_string(status) +
+             " without totals; the next runs make full passes until it answers");
   return "unknown";
 }
 
@@ -168,7 +171,8 @@ std::string decide_sync_pass_json(std::string_view bytes) {
   const auto doc = read_input(bytes, d);
   if (!doc) return finish(out, d, "");
   const json& input = *doc;
-  const std::string requested = input.contains("requested") && input["requested"].is_string() ? input["requested"].get<std::string>() : "";
+  const std::string requested =
+      input.contains("requested") && input["requested"].is_string() ? input["requested"].get<std::string>() : "";
   if (requested != "auto" && requested != "full") d.error("invalid_value", "requested", "requested must be \"auto\" or \"full\"");
   const auto now = read_time(input, "now", d);
   const int64_t full_every = read_count(input, "full_every", 24, 1, d);
@@ -192,7 +196,8 @@ std::string decide_sync_pass_json(std::string_view bytes) {
   } else if (cursor.filters == "refused") {
     out["reason"] = "filters_refused";
     d.warn("incremental_unavailable", "filters",
-           "MotoPress refused filter[...] for this key (its WordPress user cannot edit bookings): every run makes a full pass; a key with edit rights makes re-syncs incremental");
+           "MotoPress refused filter[...] for this key (its WordPress user cannot edit bookings): every run makes a full pass; a "
+           "key with edit rights makes re-syncs incremental");
   } else if (cursor.filters == "ignored") {
     out["reason"] = "filters_ignored";
     d.warn("incremental_unavailable", "filters", "this site ignores filter[date_query]: every run makes a full pass");
@@ -222,7 +227,8 @@ std::string settle_sync_pass_json(std::string_view bytes) {
   const std::string pass = input.contains("pass") && input["pass"].is_string() ? input["pass"].get<std::string>() : "";
   if (pass != "full" && pass != "incremental") d.error("invalid_value", "pass", "pass must be \"full\" or \"incremental\"");
   const auto started = read_time(input, "started_at", d);
-  if (!input.contains("complete") || !input["complete"].is_boolean()) d.error("wrong_type", "complete", "complete must be a boolean");
+  if (!input.contains("complete") || !input["complete"].is_boolean())
+    d.error("wrong_type", "complete", "complete must be a boolean");
   Cursor cursor = read_cursor(input, d);
   if (input.contains("filters") && input["filters"].is_string() && is_verdict(input["filters"].get<std::string>())) {
     cursor.filters = input["filters"].get<std::string>();
@@ -236,7 +242,9 @@ std::string settle_sync_pass_json(std::string_view bytes) {
   // Everything modified before the pass began is in the database only when the pass was complete;
   // otherwise the next run starts from the old cursor again (bookings written twice are unchanged rows).
   if (complete) next["modified_after"] = format_gmt(*started);
-  if (!complete) d.warn("cursor_kept", "complete", "the pass was not complete (page errors or items moved between pages): the next run starts from the previous cursor");
+  if (!complete)
+    d.warn("cursor_kept", "complete",
+           "the pass was not complete (page errors or items moved between pages): the next run starts from the previous cursor");
   out["cursor"] = next;
   return finish(out, d, tenant_of(input));
 }

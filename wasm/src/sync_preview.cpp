@@ -8,10 +8,22 @@
 namespace mphb {
 namespace {
 
-const std::vector<std::string> kCountNames = {
-    "types_created", "types_updated", "types_unchanged", "types_deactivated", "units_created", "units_updated",
-    "units_unchanged", "units_deactivated", "created", "updated", "unchanged", "cancelled", "blocks", "placeholders",
-    "gone", "errors"};
+const std::vector<std::string> kCountNames = {"types_created",
+                                              "types_updated",
+                                              "types_unchanged",
+                                              "types_deactivated",
+                                              "units_created",
+                                              "units_updated",
+                                              "units_unchanged",
+                                              "units_deactivated",
+                                              "created",
+                                              "updated",
+                                              "unchanged",
+                                              "cancelled",
+                                              "blocks",
+                                              "placeholders",
+                                              "gone",
+                                              "errors"};
 
 json parse_answer(const std::string& text) {
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -114,7 +126,8 @@ SyncPreview::SyncPreview(std::string tenant_id, std::string now, std::string_vie
   if (context) tenant_ = *context;
   if (auto doc = parse_json_document(stored, "stored", diagnostics_)) {
     if (!doc->is_object()) {
-      diagnostics_.error("wrong_type", "stored", "stored must be an object: {accommodation_types, accommodation_units, bookings}");
+      diagnostics_.error("wrong_type", "stored",
+                         "stored must be an object: {accommodation_types, accommodation_units, bookings}");
     } else {
       stored_types_ = object_at(*doc, "accommodation_types");
       stored_units_ = object_at(*doc, "accommodation_units");
@@ -129,13 +142,18 @@ std::string SyncPreview::wrong_call(const std::string& call, const std::string& 
   Diagnostics d;
   for (const auto& e : diagnostics_.errors()) d.error(e.code, e.path, e.message);
   if (valid_) d.error("wrong_call", call, "out of order: " + expected);
-  return dump_plan({{"unknown_units", json::array()}, {"counts", json::object()}, {"warnings", json::array()},
+  return dump_plan({{"unknown_units", json::array()},
+                    {"counts", json::object()},
+                    {"warnings", json::array()},
                     {"errors", diagnostics_json(d.errors(), tenant_.tenant_id)}});
 }
 
 void SyncPreview::add_type_outcome(const json& row, const std::string& outcome) {
   const int64_t id = row.value("mphb_type_id", int64_t{0});
-  json entry = {{"mphb_type_id", id}, {"name", row.value("name", json())}, {"outcome", outcome}, {"changed", nullptr},
+  json entry = {{"mphb_type_id", id},
+                {"name", row.value("name", json())},
+                {"outcome", outcome},
+                {"changed", nullptr},
                 {"is_active", row.value("is_active", json())}};
   if (outcome == "update") entry["changed"] = row_changes(stored_types_, id, row);
   types_[id] = std::move(entry);
@@ -143,8 +161,12 @@ void SyncPreview::add_type_outcome(const json& row, const std::string& outcome) 
 
 void SyncPreview::add_unit_outcome(const json& row, const std::string& outcome) {
   const int64_t id = row.value("mphb_accommodation_id", int64_t{0});
-  json entry = {{"mphb_accommodation_id", id}, {"mphb_type_id", row.value("mphb_type_id", json())}, {"name", row.value("name", json())},
-                {"outcome", outcome}, {"changed", nullptr}, {"is_active", row.value("is_active", json())}};
+  json entry = {{"mphb_accommodation_id", id},
+                {"mphb_type_id", row.value("mphb_type_id", json())},
+                {"name", row.value("name", json())},
+                {"outcome", outcome},
+                {"changed", nullptr},
+                {"is_active", row.value("is_active", json())}};
   if (row.contains("name") && row["name"].is_string()) unit_names_[id] = row["name"].get<std::string>();
   if (outcome == "update") entry["changed"] = row_changes(stored_units_, id, row);
   units_[id] = std::move(entry);
@@ -169,8 +191,10 @@ std::string SyncPreview::accommodations(std::string_view types, std::string_view
   Diagnostics scratch;
   const auto types_doc = parse_json_document(types, "accommodation_types", scratch);
   const auto units_doc = parse_json_document(units, "accommodations", scratch);
-  const MappedRecords upstream_types = types_doc ? map_accommodation_types(*types_doc, "accommodation_types", tenant_, scratch) : MappedRecords{};
-  const MappedRecords upstream_units = units_doc ? map_accommodation_units(*units_doc, "accommodations", tenant_, scratch) : MappedRecords{};
+  const MappedRecords upstream_types =
+      types_doc ? map_accommodation_types(*types_doc, "accommodation_types", tenant_, scratch) : MappedRecords{};
+  const MappedRecords upstream_units =
+      units_doc ? map_accommodation_units(*units_doc, "accommodations", tenant_, scratch) : MappedRecords{};
 
   json known_units = json::object();
   json known_types = json::array();
@@ -224,7 +248,8 @@ std::string SyncPreview::accommodations(std::string_view types, std::string_view
   for (int64_t id : type_ids) known_types.push_back(id);
   for (const auto& [key, value] : plan["counts"].items()) counts_[key] = count_of(counts_, key.c_str()) + value.get<int64_t>();
 
-  session_ = std::make_unique<BookingsSyncSession>(tenant_.tenant_id, tenant_.now, known_units.dump(), known_types.dump(), stored_bookings_.dump());
+  session_ = std::make_unique<BookingsSyncSession>(tenant_.tenant_id, tenant_.now, known_units.dump(), known_types.dump(),
+                                                   stored_bookings_.dump());
   session_->record_outcomes();
   const json init = parse_answer("{\"e\":" + session_->init_errors() + "}").value("e", json::array());
   if (!init.empty()) {
@@ -265,7 +290,8 @@ void SyncPreview::take_booking_outcomes(int64_t page, const json& plan) {
       json rooms = json::array();
       for (const auto& room : b.rooms) {
         auto name = unit_names_.find(room.accommodation);
-        rooms.push_back({{"mphb_accommodation_id", room.accommodation}, {"mphb_type_id", room.type},
+        rooms.push_back({{"mphb_accommodation_id", room.accommodation},
+                         {"mphb_type_id", room.type},
                          {"unit_name", name != unit_names_.end() ? json(name->second) : json()}});
       }
       entry["rooms"] = rooms;
@@ -273,11 +299,16 @@ void SyncPreview::take_booking_outcomes(int64_t page, const json& plan) {
       entry["status"] = entry["guest_name"] = entry["check_in_date"] = entry["check_out_date"] = entry["channel"] = nullptr;
       entry["rooms"] = json::array();
     }
-    entry["changed"] = o.decision == "updated" ? booking_changes(o, stored_bookings_.value(std::to_string(o.id), json()), tenant_) : json();
+    entry["changed"] =
+        o.decision == "updated" ? booking_changes(o, stored_bookings_.value(std::to_string(o.id), json()), tenant_) : json();
     json diagnostics = json::array();
     for (const json* list : {&errors, &warnings}) {
       for (const auto& d : *list) {
-        if (inside(d.value("path", ""), o.path)) diagnostics.push_back({{"level", list == &errors ? "error" : "warning"}, {"code", d["code"]}, {"path", d["path"]}, {"message", d["message"]}});
+        if (inside(d.value("path", ""), o.path))
+          diagnostics.push_back({{"level", list == &errors ? "error" : "warning"},
+                                 {"code", d["code"]},
+                                 {"path", d["path"]},
+                                 {"message", d["message"]}});
       }
     }
     entry["diagnostics"] = diagnostics;
@@ -286,11 +317,13 @@ void SyncPreview::take_booking_outcomes(int64_t page, const json& plan) {
 }
 
 std::string SyncPreview::bookings_page(std::string_view bytes) {
-  if (stage_ != Stage::kBookings) return wrong_call("bookings_page", "booking pages come after the accommodations and before reconcile");
+  if (stage_ != Stage::kBookings)
+    return wrong_call("bookings_page", "booking pages come after the accommodations and before reconcile");
   json plan = parse_answer(session_->plan_page(bytes));
   const json unknown = plan.value("unknown_units", json::array());
   if (!unknown.empty()) {
-    return dump_plan({{"unknown_units", unknown}, {"counts", json::object()}, {"warnings", json::array()}, {"errors", json::array()}});
+    return dump_plan(
+        {{"unknown_units", unknown}, {"counts", json::object()}, {"warnings", json::array()}, {"errors", json::array()}});
   }
   const int64_t page = ++pages_;
   const json counts = plan.value("counts", json::object());
@@ -305,7 +338,8 @@ std::string SyncPreview::bookings_page(std::string_view bytes) {
   take_booking_outcomes(page, plan);
   for (const auto& e : plan["errors"]) page_errors_.push_back(e);
   for (const auto& w : plan["warnings"]) page_warnings_.push_back(w);
-  return dump_plan({{"unknown_units", json::array()}, {"counts", counts}, {"warnings", plan["warnings"]}, {"errors", plan["errors"]}});
+  return dump_plan(
+      {{"unknown_units", json::array()}, {"counts", counts}, {"warnings", plan["warnings"]}, {"errors", plan["errors"]}});
 }
 
 std::string SyncPreview::resolve_units(std::string_view results) {
@@ -348,7 +382,8 @@ std::string SyncPreview::reconcile(int64_t total) {
 std::string SyncPreview::confirm(int64_t booking_id, int http_status, std::string_view body) {
   if (stage_ != Stage::kReconciled) return wrong_call("confirm", "bookings are confirmed after reconcile");
   json answer = parse_answer(session_->confirm(booking_id, http_status, body));
-  for (const auto& w : answer.value("warnings", json::array())) diagnostics_.warn(w.value("code", ""), w.value("path", ""), w.value("message", ""));
+  for (const auto& w : answer.value("warnings", json::array()))
+    diagnostics_.warn(w.value("code", ""), w.value("path", ""), w.value("message", ""));
   if (answer.value("decision", "") == "gone") {
     const json stored = stored_bookings_.value(std::to_string(booking_id), json::object());
     const json row = object_member(stored, "row");
@@ -356,24 +391,38 @@ std::string SyncPreview::confirm(int64_t booking_id, int http_status, std::strin
     for (const auto& room : array_member(stored, "rooms")) {
       const json unit = field_of(room, "mphb_accommodation_id");
       auto name = unit.is_number_integer() ? unit_names_.find(unit.get<int64_t>()) : unit_names_.end();
-      rooms.push_back({{"mphb_accommodation_id", unit}, {"mphb_type_id", field_of(room, "mphb_type_id")},
+      rooms.push_back({{"mphb_accommodation_id", unit},
+                       {"mphb_type_id", field_of(room, "mphb_type_id")},
                        {"unit_name", name != unit_names_.end() ? json(name->second) : json()}});
     }
-    bookings_[booking_id] = {{"booking_id", booking_id}, {"page", nullptr}, {"path", nullptr}, {"kind", stored.value("kind", json())},
-                             {"outcome", "gone"}, {"write", nullptr}, {"status", row.value("status", json())},
-                             {"guest_name", row.value("guest_name", json())}, {"check_in_date", row.value("check_in_date", json())},
-                             {"check_out_date", row.value("check_out_date", json())}, {"channel", row.value("channel", json())},
-                             {"rooms", rooms}, {"changed", nullptr}, {"diagnostics", json::array()}};
+    bookings_[booking_id] = {{"booking_id", booking_id},
+                             {"page", nullptr},
+                             {"path", nullptr},
+                             {"kind", stored.value("kind", json())},
+                             {"outcome", "gone"},
+                             {"write", nullptr},
+                             {"status", row.value("status", json())},
+                             {"guest_name", row.value("guest_name", json())},
+                             {"check_in_date", row.value("check_in_date", json())},
+                             {"check_out_date", row.value("check_out_date", json())},
+                             {"channel", row.value("channel", json())},
+                             {"rooms", rooms},
+                             {"changed", nullptr},
+                             {"diagnostics", json::array()}};
     counts_["gone"] = count_of(counts_, "gone") + 1;
   }
-  return dump_plan({{"booking_id", booking_id}, {"decision", answer.value("decision", "keep")}, {"warnings", answer.value("warnings", json::array())},
+  return dump_plan({{"booking_id", booking_id},
+                    {"decision", answer.value("decision", "keep")},
+                    {"warnings", answer.value("warnings", json::array())},
                     {"errors", answer.value("errors", json::array())}});
 }
 
 std::string SyncPreview::diff() const {
-  json out = {{"tenant_id", tenant_.tenant_id}, {"now", tenant_.now}, {"complete", complete_}, {"pages", pages_}, {"counts", counts_}};
+  json out = {
+      {"tenant_id", tenant_.tenant_id}, {"now", tenant_.now}, {"complete", complete_}, {"pages", pages_}, {"counts", counts_}};
   json by_outcome = json::object();
-  for (const char* name : {"create", "update", "unchanged", "cancel", "block", "gone", "placeholder", "rejected"}) by_outcome[name] = 0;
+  for (const char* name : {"create", "update", "unchanged", "cancel", "block", "gone", "placeholder", "rejected"})
+    by_outcome[name] = 0;
   json types = json::array(), units = json::array(), bookings = json::array();
   for (const auto& [id, entry] : types_) types.push_back(entry);
   for (const auto& [id, entry] : units_) units.push_back(entry);

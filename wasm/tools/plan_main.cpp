@@ -17,13 +17,12 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "../src/offline_plan.hpp"
 #include "../src/sync_preview.hpp"
@@ -97,9 +96,11 @@ struct Transcript {
 // Fills `out` from the parsed document; on a wrong shape answers the field at fault (and why).
 std::optional<std::string> read_transcript(const json& doc, Transcript& out) {
   if (!doc.is_object()) return std::string("the transcript must be a JSON object");
-  const std::pair<const char*, std::string*> strings[] = {
-      {"tenant_id", &out.tenant_id}, {"now", &out.now}, {"stored", &out.stored},
-      {"accommodation_types", &out.accommodation_types}, {"accommodations", &out.accommodations}};
+  const std::pair<const char*, std::string*> strings[] = {{"tenant_id", &out.tenant_id},
+                                                          {"now", &out.now},
+                                                          {"stored", &out.stored},
+                                                          {"accommodation_types", &out.accommodation_types},
+                                                          {"accommodations", &out.accommodations}};
   for (const auto& [key, target] : strings) {
     auto it = doc.find(key);
     if (it == doc.end() || !it->is_string()) return std::string(key) + " must be a string";
@@ -129,7 +130,8 @@ std::optional<std::string> read_transcript(const json& doc, Transcript& out) {
   }
   out.bookings = *bookings;
   auto total = doc.find("total");
-  if (total == doc.end() || !(total->is_null() || total->is_number_integer())) return std::string("total must be an integer or null");
+  if (total == doc.end() || !(total->is_null() || total->is_number_integer()))
+    return std::string("total must be an integer or null");
   if (total->is_number_integer()) out.total = total->get<int64_t>();
   return std::nullopt;
 }
@@ -180,7 +182,8 @@ std::optional<std::string> drive_preview(mphb::SyncPreview& preview, const Trans
     if (has_items(answer_of(preview.resolve_units(results.dump(-1, ' ', false, json::error_handler_t::replace))), "errors")) {
       return std::string("unresolved_units");
     }
-    if (has_items(answer_of(preview.bookings_page(page)), "unknown_units")) return std::string("unresolved_units: units still unknown after fetching them");
+    if (has_items(answer_of(preview.bookings_page(page)), "unknown_units"))
+      return std::string("unresolved_units: units still unknown after fetching them");
   }
   // The core decides whether the pass saw enough to reconcile, as in the sync; without a total, nothing to check.
   if (!t.total) return std::nullopt;

@@ -32,6 +32,8 @@ export class HotelBuilder {
    * @param {number} o.priceStep money rounding step (0.5, 1000 …)
    * @param {number} o.openedDay the day (relative to DATA_TODAY) the site was set up
    * @param {object} o.mix weights: kinds [[w,'direct'|'guest'|'block']], rooms [[w,n]], blockChannels, guestChannels, quoted (0..1)
+   * @param {string} [o.checkInTime='14:00:00'] @param {string} [o.checkOutTime='11:00:00']
+   * @param {string[]} [o.coupons] @param {string[]} [o.notes]
    */
   constructor(o) {
     this.profile = o.profile;
@@ -262,6 +264,7 @@ export class HotelBuilder {
    * @param {number} [s.createdAt]  epoch seconds
    * @param {string} [s.channel]  'airbnb' | 'booking' | 'vrbo'
    * @param {boolean} [s.quoted]  iCal strings wrapped in literal quotes
+   * @param {number} [s.modifiedAt]  epoch seconds (default: drawn after creation)
    * @param {object} [s.duplicateOf]  an imported booking: the same external stay imported again
    */
   book(s = {}) {

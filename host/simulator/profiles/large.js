@@ -7,10 +7,12 @@ export const LARGE_DEFAULT_BOOKINGS = 10000;
 const TYPES = 40;
 const UNITS = 300;
 
+/** @type {Array<[string, string, number, number, number]>} title, unit code, adults, children, price */
 const CATEGORIES = [
   ['Estándar', 'ST', 2, 1, 950], ['Superior', 'SU', 2, 1, 1250], ['Deluxe', 'DX', 2, 2, 1690.5], ['Junior Suite', 'JS', 3, 1, 2190],
   ['Suite', 'ST', 4, 2, 2990.5], ['Familiar', 'FA', 4, 3, 2450], ['Bungalow', 'BG', 3, 2, 2790], ['Villa', 'VI', 6, 4, 5490.5],
 ];
+/** @type {Array<[string, string, number]>} title, view, price factor */
 const VARIANTS = [['Vista Jardín', 'Garden', 1], ['Vista al Mar', 'Sea', 1.25], ['Doble', 'Pool', 1], ['King', 'Pool', 1.1], ['Twin', 'Garden', 0.95]];
 
 /** The 40 type titles, with the FIELD-NOTES quirks sprinkled in (entities, raw specials, non-Latin). */
@@ -50,7 +52,7 @@ export function large(seed, bookingCount = LARGE_DEFAULT_BOOKINGS) {
   const unitCounts = Array(TYPES).fill(2);
   for (let i = 0; i < UNITS - 1 - 2 * TYPES; i++) unitCounts[rng.int(0, TYPES - 1)] += 1;
   const draftIndex = TYPES - 1;
-  let types = [];
+  const types = [];
   for (let i = 0; i < TYPES; i++) {
     const [cat, code, adults, children, price] = CATEGORIES[Math.floor(i / VARIANTS.length)];
     const [variant, view, factor] = VARIANTS[i % VARIANTS.length];
@@ -67,7 +69,6 @@ export function large(seed, bookingCount = LARGE_DEFAULT_BOOKINGS) {
   }
   const draft = types[draftIndex];
   const trashedUnit = h.addUnit(types[0], { title: 'ST01-199', status: 'trash', modifiedAt: DATA_NOW - rng.int(20, 90) * DAY });
-  types = null;
 
   const specials = [
     () => h.book({ kind: 'direct', status: 'confirmed', rooms: 8, checkIn: rng.int(20, 120), nights: rng.int(2, 4) }),

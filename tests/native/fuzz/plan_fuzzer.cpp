@@ -35,8 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (selector == 6 || selector == 7) {
     // The dry run: the bytes as its stored state (rows of any shape), or as a bookings page.
     mphb::SyncPreview preview(kTenant, kNow, selector == 6 ? bytes : std::string_view("{}"));
-    require_object(preview.accommodations(R"([{"id": 12, "title": "Double"}])", R"([{"id": 5, "accommodation_type_id": 12, "title": "D1"}])"), "errors");
-    const std::string page = selector == 7 ? std::string(bytes) : R"([{"id": 5, "status": "confirmed"}, {"id": 6, "status": "cancelled"}])";
+    require_object(preview.accommodations(R"([{"id": 12, "title": "Double"}])",
+                                          R"([{"id": 5, "accommodation_type_id": 12, "title": "D1"}])"),
+                   "errors");
+    const std::string page =
+        selector == 7 ? std::string(bytes) : R"([{"id": 5, "status": "confirmed"}, {"id": 6, "status": "cancelled"}])";
     const auto answer = nlohmann::json::parse(preview.bookings_page(page), nullptr, false);
     if (answer.is_discarded() || !answer.is_object() || !answer.contains("errors")) std::abort();
     if (answer.contains("unknown_units") && !answer["unknown_units"].empty()) {

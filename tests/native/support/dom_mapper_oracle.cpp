@@ -1,8 +1,7 @@
 // TEST-ONLY ORACLE (see dom_oracle.hpp): the old DOM mapper and content hash, verbatim but renamed.
-#include "dom_oracle.hpp"
-
 #include "booking_classifier.hpp"
 #include "collection_reader.hpp"
+#include "dom_oracle.hpp"
 #include "field_reader.hpp"
 #include "html_entities.hpp"
 #include "ical_fields.hpp"
@@ -61,7 +60,8 @@ bool read_rooms(const FieldReader& booking, std::vector<Room>& rooms, Diagnostic
   for (const auto& item : *list) {
     const std::string path = booking.path_of("reserved_accommodations") + "[" + std::to_string(i++) + "]";
     if (!item.is_object()) {
-      diagnostics.error("wrong_type", path, std::string("a reserved accommodation must be an object, got ") + json_type_name(item));
+      diagnostics.error("wrong_type", path,
+                        std::string("a reserved accommodation must be an object, got ") + json_type_name(item));
       continue;
     }
     FieldReader r(item, path, diagnostics);
@@ -83,8 +83,8 @@ std::string full_name(const Customer& c) {
   return c.first_name + " " + c.last_name;
 }
 
-void map_one_booking(const json& record, const std::string& path, const TenantContext& tenant,
-                     const UnitTypeIndex& units, MappedBookings& out, Diagnostics& diagnostics) {
+void map_one_booking(const json& record, const std::string& path, const TenantContext& tenant, const UnitTypeIndex& units,
+                     MappedBookings& out, Diagnostics& diagnostics) {
   const size_t errors_before = diagnostics.error_count();
   FieldReader r(record, path, diagnostics);
   auto id = r.id("id", Presence::kRequired);
@@ -258,7 +258,7 @@ void map_one_booking(const json& record, const std::string& path, const TenantCo
 }  // namespace
 
 MappedBookings dom_map_bookings(const json& document, const std::string& root, const TenantContext& tenant,
-                            const UnitTypeIndex& units, Diagnostics& diagnostics) {
+                                const UnitTypeIndex& units, Diagnostics& diagnostics) {
   MappedBookings out;
   for_each_record(document, root, diagnostics, [&](const json& record, const std::string& path) {
     map_one_booking(record, path, tenant, units, out, diagnostics);

@@ -1,8 +1,7 @@
 // TEST-ONLY ORACLE (see dom_oracle.hpp): the old DOM session, verbatim but renamed.
-#include "dom_oracle.hpp"
-
 #include "accommodations_mapper.hpp"
 #include "collection_reader.hpp"
+#include "dom_oracle.hpp"
 #include "field_reader.hpp"
 #include "plan_json.hpp"
 #include "uuid.hpp"
@@ -12,8 +11,9 @@ using namespace mphb;
 namespace {
 
 json empty_page_plan() {
-  return {{"reservations", json::array()}, {"reservation_accommodations", json::array()}, {"calendar_blocks", json::array()},
-          {"delete_reservations", json::array()}, {"delete_blocks", json::array()}, {"unknown_units", json::array()}};
+  return {{"reservations", json::array()},    {"reservation_accommodations", json::array()},
+          {"calendar_blocks", json::array()}, {"delete_reservations", json::array()},
+          {"delete_blocks", json::array()},   {"unknown_units", json::array()}};
 }
 
 // Every id a page holds, readable or not as a whole booking: such bookings exist upstream and must
@@ -29,12 +29,13 @@ void collect_ids(const json& document, std::set<int64_t>& seen) {
 }  // namespace
 
 DomBookingsSyncSession::DomBookingsSyncSession(std::string tenant_id, std::string now, std::string_view known_units,
-                                         std::string_view known_types, std::string_view stored) {
+                                               std::string_view known_types, std::string_view stored) {
   const auto context = read_tenant_context(tenant_id, now, init_diagnostics_);
   if (!context) return;
   tenant_ = *context;
   if (auto doc = parse_json_document(known_units, "known_units", init_diagnostics_)) {
-    if (!doc->is_object()) init_diagnostics_.error("invalid_state", "known_units", "known_units must be an object mapping unit ids to type ids");
+    if (!doc->is_object())
+      init_diagnostics_.error("invalid_state", "known_units", "known_units must be an object mapping unit ids to type ids");
     static const json kNoUnits = json::object();
     for (const auto& [key, value] : (doc->is_object() ? *doc : kNoUnits).items()) {
       bool digits = !key.empty() && key.size() <= 16 && key != "0";
@@ -87,7 +88,8 @@ std::string DomBookingsSyncSession::plan_page(std::string_view bytes) {
       if (unplaceable_units_.count(ref.mphb_accommodation_id)) {
         rejected.insert(booking_id);
         diagnostics.error("unknown_accommodation_type", ref.path,
-                          "booking " + std::to_string(booking_id) + " names accommodation " + std::to_string(ref.mphb_accommodation_id) +
+                          "booking " + std::to_string(booking_id) + " names accommodation " +
+                              std::to_string(ref.mphb_accommodation_id) +
                               ", which MotoPress no longer has, and no booking names its type: the booking is not written");
         continue;
       }
@@ -104,7 +106,8 @@ std::string DomBookingsSyncSession::plan_page(std::string_view bytes) {
   if (!unknown.empty()) {
     for (const auto& [unit_id, ref] : unknown) {
       pending_unit_types_[unit_id] = ref.mphb_type_id;
-      plan["unknown_units"].push_back({{"mphb_accommodation_id", unit_id}, {"mphb_type_id", ref.mphb_type_id}, {"path", ref.path}});
+      plan["unknown_units"].push_back(
+          {{"mphb_accommodation_id", unit_id}, {"mphb_type_id", ref.mphb_type_id}, {"path", ref.path}});
     }
     plan["counts"] = json::object();
     plan["warnings"] = json::array();
@@ -145,7 +148,10 @@ std::string DomBookingsSyncSession::plan_page(std::string_view bytes) {
       plan["calendar_blocks"].push_back(std::move(row));
     }
   }
-  plan["counts"] = {{"created", created}, {"updated", updated}, {"unchanged", unchanged}, {"blocks_written", blocks},
+  plan["counts"] = {{"created", created},
+                    {"updated", updated},
+                    {"unchanged", unchanged},
+                    {"blocks_written", blocks},
                     {"records", mapped.paths.size()}};
   plan["warnings"] = diagnostics_json(diagnostics.warnings(), tenant_.tenant_id);
   plan["errors"] = diagnostics_json(diagnostics.errors(), tenant_.tenant_id);
@@ -170,7 +176,8 @@ std::string DomBookingsSyncSession::resolve_units(std::string_view results) {
       if (*status == 200 && result.contains("body")) {
         // The unit exists upstream (perhaps trashed): map it like a list record.
         Diagnostics unit_diagnostics;
-        const MappedRecords mapped = map_accommodation_units(json::array({result["body"]}), path + ".body", tenant_, unit_diagnostics);
+        const MappedRecords mapped =
+            map_accommodation_units(json::array({result["body"]}), path + ".body", tenant_, unit_diagnostics);
         for (const auto& d : unit_diagnostics.errors()) diagnostics.error(d.code, d.path, d.message);
         if (mapped.rows.count(*id)) {
           unit = mapped.rows.at(*id);
@@ -184,15 +191,18 @@ std::string DomBookingsSyncSession::resolve_units(std::string_view results) {
           unplaceable_units_.insert(*id);
           pending_unit_types_.erase(*id);
           diagnostics.warn("unplaceable_unit", path,
-                           "accommodation " + std::to_string(*id) + " is gone upstream and no booking names its type; bookings naming it are rejected");
+                           "accommodation " + std::to_string(*id) +
+                               " is gone upstream and no booking names its type; bookings naming it are rejected");
           continue;
         }
         unit = placeholder_unit_row(tenant_, *id, booked_type);
         diagnostics.warn("placeholder_unit", path,
-                         "accommodation " + std::to_string(*id) + " is named by a booking but MotoPress no longer has it; a flagged placeholder unit of type " +
+                         "accommodation " + std::to_string(*id) +
+                             " is named by a booking but MotoPress no longer has it; a flagged placeholder unit of type " +
                              std::to_string(booked_type) + " was created");
       } else {
-        diagnostics.error("unit_fetch_failed", path, "GET /accommodations/" + std::to_string(*id) + " answered " + std::to_string(*status));
+        diagnostics.error("unit_fetch_failed", path,
+                          "GET /accommodations/" + std::to_string(*id) + " answered " + std::to_string(*status));
         continue;
       }
       if (unit.is_null()) continue;
@@ -202,7 +212,8 @@ std::string DomBookingsSyncSession::resolve_units(std::string_view results) {
         type["content_hash"] = dom_content_hash(type);
         plan["accommodation_types"].push_back(std::move(type));
         types_.insert(type_id);
-        diagnostics.warn("placeholder_type", path, "accommodation type " + std::to_string(type_id) + " is unknown; a placeholder type was created");
+        diagnostics.warn("placeholder_type", path,
+                         "accommodation type " + std::to_string(type_id) + " is unknown; a placeholder type was created");
       }
       unit["content_hash"] = dom_content_hash(unit);
       units_[*id] = type_id;
@@ -217,7 +228,8 @@ std::string DomBookingsSyncSession::resolve_units(std::string_view results) {
   int64_t placeholder_units = 0, placeholder_types = 0;
   for (const auto& u : plan["accommodation_units"]) placeholder_units += u["is_placeholder"].get<bool>() ? 1 : 0;
   for (const auto& t : plan["accommodation_types"]) placeholder_types += t["is_placeholder"].get<bool>() ? 1 : 0;
-  plan["counts"] = {{"units_created", plan["accommodation_units"].size()}, {"types_created", plan["accommodation_types"].size()},
+  plan["counts"] = {{"units_created", plan["accommodation_units"].size()},
+                    {"types_created", plan["accommodation_types"].size()},
                     {"placeholders", placeholder_units + placeholder_types}};
   plan["warnings"] = diagnostics_json(diagnostics.warnings(), tenant_.tenant_id);
   plan["errors"] = diagnostics_json(diagnostics.errors(), tenant_.tenant_id);

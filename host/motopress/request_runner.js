@@ -6,8 +6,10 @@ import { MotoPressError } from './motopress_error.js';
 import { encodeQuery } from './query_string.js';
 import { classifyOutcome } from './response_classifier.js';
 import { sleepUnlessAborted } from './retry_policy.js';
+import packageJson from '../../package.json' with { type: 'json' };
 
-export const DEFAULT_USER_AGENT = 'mphb-sync/0.1 curl-compatible';
+// Plain and curl-like (FIELD-NOTES: some WAFs stall unknown agents); major.minor of package.json's version.
+export const DEFAULT_USER_AGENT = `mphb-sync/${packageJson.version.split('.').slice(0, 2).join('.')} curl-compatible`;
 
 /**
  * @param {object} o

@@ -25,3 +25,8 @@ test("mphb-sync --version prints package.json's", async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [new URL('../../host/cli/main.js', import.meta.url).pathname, '--version']);
   expect(stdout.trim()).toBe(version);
 });
+
+test("the MotoPress client's User-Agent names package.json's major.minor", async () => {
+  const { DEFAULT_USER_AGENT } = await import('../../host/motopress/request_runner.js');
+  expect(DEFAULT_USER_AGENT).toBe(`mphb-sync/${version.split('.').slice(0, 2).join('.')} curl-compatible`);
+});

@@ -10599,77 +10599,7 @@ function defaultSleep(ms, signal) {
 }
 
 // package.json
-var package_default = {
-  name: "mphb-sync",
-  version: "0.1.0",
-  description: "Keeps MotoPress Hotel Booking data (accommodations, units, bookings) in a multi-tenant Postgres, rooms always before reservations.",
-  type: "module",
-  license: "UNLICENSED",
-  private: true,
-  engines: {
-    node: ">=20"
-  },
-  bin: {
-    "mphb-sync": "host/cli/main.js"
-  },
-  types: "./js/core.d.ts",
-  exports: {
-    ".": {
-      types: "./js/core.d.ts",
-      default: "./js/core.js"
-    }
-  },
-  scripts: {
-    postinstall: "patch-package",
-    setup: "node scripts/setup.mjs --for test",
-    start: "node scripts/setup.mjs --for start && node host/cli/main.js demo --serve",
-    "demo:legacy": "node scripts/setup.mjs --for start && node scripts/legacy_demo.mjs",
-    test: "node scripts/setup.mjs --for test && node scripts/run_tests.mjs",
-    "test:sanitize": "node scripts/setup.mjs --for test && cmake -S . -B build/asan -DMPHB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug && cmake --build build/asan -j 2 && ctest --test-dir build/asan --output-on-failure",
-    bench: "node scripts/setup.mjs --for start && node bench/run_bench.mjs",
-    "build:edge": "node scripts/build_edge_bundle.mjs"
-  },
-  dependencies: {
-    "@electric-sql/pglite": "^0.5.17",
-    "@hono/node-server": "^2.1.9",
-    "@hono/valibot-validator": "^0.6.1",
-    "@vercel/functions": "3.9.9",
-    "cli-progress": "^3.12.0",
-    commander: "^14.0.3",
-    hono: "^4.13.19",
-    "ipaddr.js": "^2.5.0",
-    jose: "^6.2.18",
-    "oauth-1.0a": "^2.2.6",
-    "patch-package": "^8.0.1",
-    postgres: "3.4.9",
-    selfsigned: "^5.5.0",
-    valibot: "^1.5.0"
-  },
-  devDependencies: {
-    "@eslint/js": "10.0.1",
-    "@types/node": "20.19.43",
-    ajv: "^8.20.0",
-    "ajv-formats": "^3.0.1",
-    deno: "2.9.6",
-    esbuild: "0.27.0",
-    eslint: "10.15.0",
-    "eventsource-parser": "^3.1.1",
-    globals: "17.14.0",
-    jest: "^30.5.2",
-    "playwright-core": "^1.65.1",
-    "smol-toml": "1.5.2",
-    typescript: "5.9.3",
-    vercel: "58.10.0"
-  },
-  jest: {
-    testEnvironment: "node",
-    testMatch: [
-      "<rootDir>/tests/js/**/*.test.js"
-    ],
-    transform: {},
-    testTimeout: 3e4
-  }
-};
+var package_default = { name: "mphb-sync", version: "0.1.0" };
 
 // host/motopress/request_runner.js
 var DEFAULT_USER_AGENT = `mphb-sync/${package_default.version.split(".").slice(0, 2).join(".")} curl-compatible`;
@@ -15860,6 +15790,7 @@ function createHttpApp(deps) {
         if (!finished) onClientGone();
         finished = true;
         wake();
+        stream2.abort();
       };
       stream2.onAbort(gone);
       const signal = c.req.raw.signal;
@@ -16088,6 +16019,10 @@ function bundledFile(path) {
 }
 var MIGRATIONS = Object.keys(FILES).filter((path) => path.startsWith("supabase/migrations/") && path.endsWith(".sql")).sort().map((path) => ({ version: path.slice("supabase/migrations/".length, -".sql".length), sql: FILES[path].text }));
 function createBundledEdgeApp(options) {
+  const given = (
+    /** @type {Parameters<typeof createEdgeApp>[0]} */
+    Object.fromEntries(Object.entries(options).filter(([, value]) => value !== void 0))
+  );
   return createEdgeApp({
     coreOptions: () => ({ wasmBinary: bundledFile("dist/wasm/mphb_core.wasm") }),
     staffPage: () => FILES["host/http/staff_page.html"].text,
@@ -16095,7 +16030,7 @@ function createBundledEdgeApp(options) {
     previewPage: () => FILES["host/http/preview_page.html"].text,
     previewAsset: async (urlPath) => PREVIEW_ASSETS[urlPath] ? bundledFile(PREVIEW_ASSETS[urlPath].path) : null,
     migrations: MIGRATIONS,
-    ...options
+    ...given
   });
 }
 function loadBundledCore() {

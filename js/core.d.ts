@@ -3,7 +3,7 @@
 // never throws — it shows up in `errors` as diagnostics with a JSON path into the input.
 // tests/types/core_usage.ts uses these types with real shapes (tsc checks it in npm test).
 
-import type { MphbCoreModule, MphbCoreModuleOptions } from '../dist/wasm/mphb_core.mjs';
+import type { MphbCoreModule, MphbCoreModuleOptions } from '../wasm/bindings/mphb_core.d.mts';
 
 /** JSON text, UTF-8 bytes, or a value the core serialises first. */
 export type JsonInput = string | Uint8Array | ArrayBuffer | object;

@@ -80,6 +80,13 @@ export async function buildEdgeBundle(root = ROOT) {
       setup(build) {
         build.onResolve({ filter: /^mphb-sync:embedded-files$/ }, () => ({ path: EMBEDDED, namespace: 'mphb-embedded' }));
         build.onLoad({ filter: /.*/, namespace: 'mphb-embedded' }, () => ({ contents: embeddedFilesModule(root), loader: 'js' }));
+        // package.json is imported for its version: carry that (and the name), not the scripts and
+        // dependencies, so that editing those does not make the committed bundle stale.
+        build.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
+          if (args.path !== join(root, 'package.json')) return undefined;
+          const { name, version } = JSON.parse(readFileSync(args.path, 'utf8'));
+          return { contents: JSON.stringify({ name, version }), loader: 'json' };
+        });
         build.onResolve({ filter: /^@electric-sql\/pglite$/ }, () => ({ path: 'pglite', namespace: 'mphb-pglite-stub' }));
         build.onLoad({ filter: /.*/, namespace: 'mphb-pglite-stub' }, () => ({ contents: PGLITE_STUB, loader: 'js' }));
         // Deno resolves Node's built-ins only as node:…; postgres.js imports 'net', 'tls', ….

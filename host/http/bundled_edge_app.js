@@ -38,6 +38,8 @@ const MIGRATIONS = Object.keys(FILES)
  * @param {Parameters<typeof createEdgeApp>[0]} options
  */
 export function createBundledEdgeApp(options) {
+  // An option given as undefined keeps the bundle's own (not a read from disk the function may not do).
+  const given = /** @type {Parameters<typeof createEdgeApp>[0]} */ (Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)));
   return createEdgeApp({
     coreOptions: () => ({ wasmBinary: bundledFile('dist/wasm/mphb_core.wasm') }),
     staffPage: () => FILES['host/http/staff_page.html'].text,
@@ -45,7 +47,7 @@ export function createBundledEdgeApp(options) {
     previewPage: () => FILES['host/http/preview_page.html'].text,
     previewAsset: async (urlPath) => (PREVIEW_ASSETS[urlPath] ? bundledFile(PREVIEW_ASSETS[urlPath].path) : null),
     migrations: MIGRATIONS,
-    ...options,
+    ...given,
   });
 }
 

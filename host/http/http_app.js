@@ -211,6 +211,8 @@ export function createHttpApp(deps) {
         if (!finished) onClientGone();
         finished = true;
         wake();
+        // A write blocked on a client that stopped reading would hold the loop (and the heartbeat) open.
+        stream.abort();
       };
       // Two ways a client's leaving shows: the response stream is cancelled, or (Vercel with
       // supportsCancellation, @hono/node-server) the request's signal aborts while the stream stays open.

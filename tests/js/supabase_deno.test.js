@@ -133,7 +133,7 @@ describe('supabase/config.toml', () => {
 });
 
 describe('the Supabase function\'s module graph (deno info)', () => {
-  test('is the folder alone: index.ts and the bundle, which imports only node: built-ins — no npm package, no PGlite, nothing outside', () => {
+  test('is the folder alone: index.ts and the bundle, which imports only node: built-ins — no npm package, no PGlite, nothing outside; index.ts type-checks', () => {
     const fnDir = copyFunction();
     try {
       const info = JSON.parse(execFileSync(deno(), ['info', '--json', `--config=${join(fnDir, 'deno.json')}`, join(fnDir, 'index.ts')],
@@ -142,6 +142,8 @@ describe('the Supabase function\'s module graph (deno info)', () => {
       const specifiers = info.modules.map((m) => m.specifier);
       expect(specifiers.filter((s) => !s.startsWith('node:')).sort()).toEqual([pathToFileURL(join(fnDir, 'index.ts')).href, pathToFileURL(join(fnDir, 'mphb_edge.js')).href].sort());
       expect(specifiers.filter((s) => s.startsWith('node:')).length).toBeGreaterThan(0);
+      // index.ts type-checks under Deno (Deno.serve, Deno.NetAddr, the EdgeRuntime declaration).
+      execFileSync(deno(), ['check', `--config=${join(fnDir, 'deno.json')}`, join(fnDir, 'index.ts')], { cwd: fnDir, env: denoEnv(), stdio: 'pipe' });
     } finally {
       rmSync(fnDir, { recursive: true, force: true });
     }

@@ -5,9 +5,9 @@
 // function: no static files, no import outside it. tests/js/supabase_deno.test.js runs a copy of this folder
 // alone under Deno, with network access to loopback and no file access at all.
 //
-// Deploy: `supabase functions deploy mphb-sync --no-verify-jwt` (the app checks its own credentials: staff
-// tokens, platform JWTs, stream tickets) — see README.md "Deploy". The schema comes from `supabase db push`
-// (supabase/migrations).
+// Deploy: `supabase functions deploy mphb-sync`; supabase/config.toml sets verify_jwt = false (the app checks
+// its own credentials: staff tokens, platform JWTs, stream tickets) — see README.md "Deploy". The schema
+// comes from `supabase db push` (supabase/migrations).
 import { createBundledEdgeApp } from './mphb_edge.js';
 
 // Present on Supabase's Edge Runtime, absent under plain Deno.

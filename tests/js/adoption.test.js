@@ -301,7 +301,8 @@ describe.each(databaseKinds())('adoption on %s', (kind) => {
     });
   });
 
-  const pgOnly = kind === 'postgres' ? test : test.skip;
+  // Faults and commands that exist only on a server: registered for PostgreSQL alone (not skipped on PGlite).
+  const pgOnly = (name, fn, timeout) => (kind === 'postgres' ? test(name, fn, timeout) : undefined);
   pgOnly('the CLI: dry run, --json, exit codes', async () => {
     const run = (args, env = {}) => runCli(['adopt', ...args], { env: { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY, ...env } });
     const dry = await run(['--tenant', solo('null_unit')]);

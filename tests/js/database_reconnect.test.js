@@ -9,12 +9,11 @@ import postgres from 'postgres';
 
 import { isTransientDatabaseError, withTransientRetry } from '../../host/db/database_faults.js';
 import { startStartupKiller } from './support/postgres_startup_killer.js';
-import { openTestDatabase } from './support/test_databases.js';
+import { describePostgres, openTestDatabase } from './support/test_databases.js';
 
 jest.setTimeout(120_000);
-const pg = process.env.MPHB_TEST_DATABASE_URL ? describe : describe.skip;
 
-pg('a PostgreSQL handle whose connections are terminated', () => {
+describePostgres('a PostgreSQL handle whose connections are terminated', () => {
   let db;
   let admin;
   let database;
@@ -83,7 +82,7 @@ pg('a PostgreSQL handle whose connections are terminated', () => {
 // types, its first statement, hands the dead backend's 57P01 to the first query of the next connection
 // and also raises it as an unhandled rejection (which ends a Node process, and failed the test above in CI
 // when a termination landed on a connection still starting up).
-pg('a PostgreSQL connection killed while it starts up', () => {
+describePostgres('a PostgreSQL connection killed while it starts up', () => {
   let killer;
   let sql;
   const unhandled = [];

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { jest } from '@jest/globals';
 
-import { openTestDatabase } from './support/test_databases.js';
+import { describePostgres, openTestDatabase } from './support/test_databases.js';
 
 jest.setTimeout(120000);
 const CLI = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
@@ -86,8 +86,7 @@ describe('on the embedded database', () => {
   });
 });
 
-const pgDescribe = process.env.MPHB_TEST_DATABASE_URL ? describe : describe.skip;
-pgDescribe('with DATABASE_URL pointing at PostgreSQL', () => {
+describePostgres('with DATABASE_URL pointing at PostgreSQL', () => {
   test('the same flow works', async () => {
     const db = await openTestDatabase('postgres');
     await db.close();

@@ -9,13 +9,13 @@ import postgres from 'postgres';
 import { startHttpServer } from '../../host/http/node_server.js';
 import { createStaffToken } from '../../host/http/staff_tokens.js';
 import { createSyncHarness } from './support/sync_harness.js';
+import { describePostgres } from './support/test_databases.js';
 
 jest.setTimeout(120_000);
 const KEY = Buffer.alloc(32, 7).toString('base64'); // the harness's key
 const BASE = '/api/integrations/motopress';
-const pg = process.env.MPHB_TEST_DATABASE_URL ? describe : describe.skip;
 
-pg('the HTTP server when PostgreSQL fails mid Sync All', () => {
+describePostgres('the HTTP server when PostgreSQL fails mid Sync All', () => {
   let h;
   let server;
   let token;

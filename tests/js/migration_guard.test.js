@@ -17,7 +17,7 @@ import { openDatabase, wrapPglite } from '../../host/db/database.js';
 import { applyMigrations } from '../../host/db/migrations.js';
 import { SchemaConflictError, parseMigrations, readMigrations, requiredColumns } from '../../host/db/schema_guard.js';
 import { createEdgeApp } from '../../host/http/edge_app.js';
-import { closeTemplates, databaseKinds, openTestDatabase } from './support/test_databases.js';
+import { closeTemplates, databaseKinds, describePostgres, openTestDatabase } from './support/test_databases.js';
 
 jest.setTimeout(120000);
 
@@ -324,7 +324,7 @@ describe.each(databaseKinds())('migrations on %s', (kind) => {
   });
 });
 
-(databaseKinds().includes('postgres') ? describe : describe.skip)('the edge builder on postgres', () => {
+describePostgres('the edge builder on postgres', () => {
   test('answers 500 foreign_schema naming the tables (migrate: true), and changes nothing', async () => {
     const db = await openLegacyDatabase('postgres');
     const app = createEdgeApp({ env: { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: KEY }, migrate: true, log: SILENT });

@@ -4,12 +4,11 @@
 import { jest } from '@jest/globals';
 
 import { applyMigrations } from '../../host/db/migrations.js';
-import { openTestDatabase } from './support/test_databases.js';
+import { describePostgres, openTestDatabase } from './support/test_databases.js';
 
 jest.setTimeout(60000);
-const pg = process.env.MPHB_TEST_DATABASE_URL ? describe : describe.skip;
 
-pg('row level security for Supabase roles', () => {
+describePostgres('row level security for Supabase roles', () => {
   let db;
   beforeAll(async () => {
     db = await openTestDatabase('postgres');

@@ -5,11 +5,11 @@ import { jest } from '@jest/globals';
 
 import { createSyncHarness } from './support/sync_harness.js';
 import { runCli } from './support/cli_process.js';
+import { describePostgres } from './support/test_databases.js';
 
 jest.setTimeout(120_000);
-const pg = process.env.MPHB_TEST_DATABASE_URL ? describe : describe.skip;
 
-pg('mphb-sync runs', () => {
+describePostgres('mphb-sync runs', () => {
   let h;
   let env;
   beforeAll(async () => {

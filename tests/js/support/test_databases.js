@@ -8,9 +8,27 @@ import { openDatabase, wrapPglite } from '../../../host/db/database.js';
 // PGlite.create() costs seconds (initdb in wasm); a clone of one migrated template costs about one.
 let template = null;
 
-/** The database kinds available in this run: always 'pglite'; 'postgres' when a test cluster is up. */
+/**
+ * The database kinds every database suite runs against: embedded PGlite and PostgreSQL. Without a test
+ * cluster the PostgreSQL half fails (requirePostgres), it is never left out.
+ */
 export function databaseKinds() {
-  return process.env.MPHB_TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  return ['pglite', 'postgres'];
+}
+
+/** Throws, loudly, when this run has no PostgreSQL test cluster (MPHB_TEST_DATABASE_URL). */
+export function requirePostgres() {
+  if (!process.env.MPHB_TEST_DATABASE_URL) {
+    throw new Error('MPHB_TEST_DATABASE_URL is not set: this suite needs PostgreSQL (npm test starts a throwaway PostgreSQL 15 cluster; apt-get install postgresql-15)');
+  }
+}
+
+/** describe() for a PostgreSQL-only suite: it fails, never skips, without the test cluster. */
+export function describePostgres(name, body) {
+  describe(name, () => {
+    beforeAll(requirePostgres);
+    body();
+  });
 }
 
 /**
@@ -24,6 +42,7 @@ export async function openTestDatabase(kind, { migrate = true } = {}) {
     template ??= openDatabase({ url: null, dataDir: 'memory://' });
     return wrapPglite(await (await template).pglite.clone());
   }
+  requirePostgres();
   const { default: postgres } = await import('postgres');
   const admin = postgres(process.env.MPHB_TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
   const name = `mphb_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;

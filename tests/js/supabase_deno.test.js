@@ -22,8 +22,7 @@ import { startSimulator } from '../../host/simulator/simulator_server.js';
 import { createCipher } from '../../host/tenants/credential_cipher.js';
 import { addTenant } from '../../host/tenants/tenant_store.js';
 import { openTestDatabase } from './support/test_databases.js';
-import { readSse } from './support/sse_reader.js';
-import { leaveMidSync, rowVersions, waitForRun } from './support/deployed_runs.js';
+import { leaveMidSync, readCompleteSyncAll, rowVersions, waitForRun } from './support/deployed_runs.js';
 
 jest.setTimeout(120000);
 
@@ -218,16 +217,7 @@ describe('the Supabase function under Deno, on PostgreSQL', () => {
     const { ticket } = await ticketResponse.json();
     // As EventSource does: a GET with the ticket in the URL and no header.
     const response = await fetch(`${fn.url}${API}/sync-all?tenant_id=hotel&ticket=${encodeURIComponent(ticket)}`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const { events, ended } = await readSse(response);
-    expect(ended).toBe(true);
-    const runId = events[0].data.run_id;
-    expect(events[0].data).toMatchObject({ type: 'progress', stage: 'accommodations' });
-    const stages = events.map((e) => e.data.stage);
-    expect(stages.lastIndexOf('accommodations')).toBeLessThan(stages.indexOf('reservations'));
-    const last = events.at(-1).data;
-    expect(last.type).toBe('complete');
+    const { last, runId } = await readCompleteSyncAll(response);
 
     const run = await waitForRun(db, runId);
     expect(run.status).toBe('succeeded');
@@ -250,15 +240,12 @@ describe('the Supabase function under Deno, on PostgreSQL', () => {
     const before = await rowVersions(db, hotel.tenant_id);
     expect(before.length).toBeGreaterThan(HOTEL_BOOKINGS);
     const response = await fetch(`${fn.url}${API}/sync-all?tenant_id=hotel`, { method: 'POST', headers: bearer(hotel.token) });
-    expect(response.status).toBe(200);
-    const { events } = await readSse(response);
-    const last = events.at(-1).data;
-    expect(last.type).toBe('complete');
+    const { last, runId } = await readCompleteSyncAll(response);
     for (const field of ['types_created', 'types_updated', 'types_deactivated', 'units_created', 'units_updated', 'units_deactivated',
       'created', 'updated', 'cancelled', 'blocks', 'placeholders', 'gone']) {
       expect({ field, n: last.counts[field] }).toEqual({ field, n: 0 });
     }
-    expect(await waitForRun(db, events[0].data.run_id)).toMatchObject({ status: 'succeeded' });
+    expect(await waitForRun(db, runId)).toMatchObject({ status: 'succeeded' });
     expect(await rowVersions(db, hotel.tenant_id)).toEqual(before);
   });
 

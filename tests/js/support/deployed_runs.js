@@ -1,5 +1,7 @@
 // What the deployed-function suites (Supabase under Deno, Vercel under its dev server) read back from
 // PostgreSQL — every row version of a tenant's synced tables, a run's end — and a client that leaves.
+import { expect } from '@jest/globals';
+
 import { readSse } from './sse_reader.js';
 
 /** Every row version of the tenant's synced tables: equal before and after ⇔ nothing was written. */
@@ -44,4 +46,21 @@ export async function leaveMidSync({ url, headers, sim, db }) {
   } finally {
     release();
   }
+}
+
+/**
+ * Reads a Sync All's SSE response to its end and checks what every deployed form must show: an event
+ * stream, accommodations before reservations, a `complete` last event. Returns the events and the last one.
+ */
+export async function readCompleteSyncAll(response) {
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const { events, ended } = await readSse(response);
+  expect(ended).toBe(true);
+  expect(events[0].data).toMatchObject({ type: 'progress', stage: 'accommodations' });
+  const stages = events.map((e) => e.data.stage);
+  expect(stages.lastIndexOf('accommodations')).toBeLessThan(stages.indexOf('reservations'));
+  const last = events.at(-1).data;
+  expect(last.type).toBe('complete');
+  return { events, last, runId: events[0].data.run_id };
 }

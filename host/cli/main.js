@@ -16,6 +16,9 @@ import { registerSyncCommands } from './sync_command.js';
 import { registerTenantCommand } from './tenant_command.js';
 import { registerServeCommand } from './serve_command.js';
 import { registerTokenCommand } from './token_command.js';
+import { registerWorkerCommand } from './worker_command.js';
+import { registerScheduleCommand } from './schedule_command.js';
+import { registerFleetCommand } from './fleet_command.js';
 import { EXIT_USAGE } from './exit_codes.js';
 
 // Everything this process writes (the embedded database, the demo key) is its owner's alone.
@@ -41,6 +44,9 @@ registerTokenCommand(program);
 registerGuestCommand(program);
 registerAdoptCommand(program);
 registerRepairCommand(program);
+registerScheduleCommand(program);
+registerWorkerCommand(program);
+registerFleetCommand(program);
 
 // The last line of defence: a fault no command turned into a value (a database connection dying inside a
 // driver callback) still ends as a named error and an exit code, never a stack trace or a hang.

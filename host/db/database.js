@@ -21,12 +21,14 @@ const STATEMENT_TIMEOUT_MS = Math.max(1000, Number(process.env.MPHB_STATEMENT_TI
 const statementTimeoutSql = (db) => `set local statement_timeout = ${Math.max(100, Math.floor(Number(db.statementTimeoutMs) || STATEMENT_TIMEOUT_MS))}`;
 
 /**
- * @param {{url?: string, dataDir?: string, migrate?: boolean}} [options] url defaults to DATABASE_URL;
- *   dataDir (the PGlite directory, or 'memory://') to $MPHB_DATA_DIR/pglite, else ./.mphb-data/pglite
+ * @param {{url?: string, dataDir?: string, migrate?: boolean, poolSize?: number}} [options] url defaults to
+ *   DATABASE_URL; dataDir (the PGlite directory, or 'memory://') to $MPHB_DATA_DIR/pglite, else
+ *   ./.mphb-data/pglite; poolSize: PostgreSQL connections at most (default 4; a fleet worker sizes it to
+ *   its concurrency)
  */
 export async function openDatabase(options = {}) {
   const url = 'url' in options ? options.url : process.env.DATABASE_URL;
-  const db = url ? await openPostgres(url) : await openPglite(options.dataDir ?? resolve(process.env.MPHB_DATA_DIR || '.mphb-data', 'pglite'));
+  const db = url ? await openPostgres(url, options.poolSize ?? POOL_SIZE) : await openPglite(options.dataDir ?? resolve(process.env.MPHB_DATA_DIR || '.mphb-data', 'pglite'));
   if (options.migrate !== false) {
     try {
       await applyMigrations(db);
@@ -64,10 +66,11 @@ export function preparedStatementsFor(url, env = process.env) {
   return { prepare: !flagged && parsed.port !== '6543', url: cleaned };
 }
 
-async function openPostgres(connectionString) {
+async function openPostgres(connectionString, poolSize) {
+  if (!Number.isInteger(poolSize) || poolSize < 2) throw new TypeError(`poolSize must be an integer ≥ 2, not ${poolSize}`);
   const { default: postgres } = await import('postgres');
   const { prepare, url } = preparedStatementsFor(connectionString);
-  const sql = postgres(url, { max: POOL_SIZE, prepare, onnotice: () => {}, connection: { application_name: 'mphb-sync' } });
+  const sql = postgres(url, { max: poolSize, prepare, onnotice: () => {}, connection: { application_name: 'mphb-sync' } });
   // Only statements marked `prepared` are kept prepared: the others (set-up, DDL, rare reads) stay unnamed,
   // so schema changes never meet a stale cached plan.
   const run = (runner, text, params, options) => runner.unsafe(text, params, { prepare: options?.prepared === true });
@@ -88,7 +91,7 @@ async function openPostgres(connectionString) {
       try {
         return await attempt();
       } catch (error) {
-        if (error?.code !== '57P01' || tries > POOL_SIZE || error.bodyStarted) throw error;
+        if (error?.code !== '57P01' || tries > poolSize || error.bodyStarted) throw error;
       }
     }
   };
@@ -96,7 +99,8 @@ async function openPostgres(connectionString) {
     kind: 'postgres',
     preparedStatements: prepare,
     // One connection stays free for the lease renewal and the run's own bookkeeping.
-    writeConcurrency: POOL_SIZE - 1,
+    writeConcurrency: Math.min(POOL_SIZE, poolSize) - 1,
+    poolSize,
     query: (text, params = [], options) => again(() => run(sql, text, params, options)),
     exec: (text) => again(() => sql.unsafe(text)),
     // {pipelined: true}: the statement timeout is sent with the body's first statements instead of before
@@ -124,6 +128,8 @@ async function openPostgres(connectionString) {
         throw error;
       }
     }),
+    // One connection of the pool to itself until release() (the job queue's multi-statement scripts).
+    reserve: () => sql.reserve(),
     close: () => sql.end({ timeout: 5 }),
   };
   return db;

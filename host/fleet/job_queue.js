@@ -1,0 +1,77 @@
+// The fleet's job queue: pg-boss (docs/fleet.md says why) on the database mphb-sync already has open —
+// the PGlite instance in-process, or the postgres.js pool — so there is one pool and one set of
+// credentials. pg-boss creates and migrates its own schema (pgboss) when a queue is opened.
+//
+// Queues: `sync_all` (policy exclusive: at most one queued-or-running job per tenant, the tenant id its
+// singleton key; the job's group is its MotoPress host) and `sync_all_dlq`, where a job lands after its
+// last retry. Jobs are added by public.fleet_enqueue / fleet_enqueue_due (SQL), never here, so pg_cron and
+// the workers share one definition of a job.
+import { PgBoss, fromPglite } from 'pg-boss';
+
+export const SYNC_QUEUE = 'sync_all';
+export const DEAD_LETTER_QUEUE = 'sync_all_dlq';
+
+/** pg-boss's database contract over postgres.js (pg-boss has no built-in adapter for it). */
+function fromPostgresJs(db) {
+  return {
+    async executeSql(text, values = []) {
+      if (values.length > 0) {
+        // pg-boss passes undefined for options it leaves unset; postgres.js refuses undefined.
+        return { rows: await db.query(text, values.map((v) => (v === undefined ? null : v))) };
+      }
+      // No parameters: possibly a BEGIN … COMMIT script of several statements, which postgres.js runs
+      // only on a connection of its own and through the simple protocol.
+      const connection = await db.reserve();
+      try {
+        const result = await connection.unsafe(text).simple();
+        const results = Array.isArray(result[0]) || result.length === 0 ? result : [result];
+        return { rows: Array.isArray(result.count) ? [] : results.flatMap((r) => (Array.isArray(r) ? [...r] : [])) };
+      } catch (error) {
+        // A failed statement inside the script leaves this connection in an aborted transaction.
+        await connection.unsafe('rollback').catch(() => {});
+        throw error;
+      } finally {
+        connection.release();
+      }
+    },
+  };
+}
+
+/**
+ * Opens pg-boss over `db` and makes sure both queues exist with the settings' retry and heartbeat policy.
+ * @param {object} db from openDatabase (PGlite or PostgreSQL)
+ * @param {ReturnType<import('./fleet_settings.js').fleetSettings>} settings
+ * @param {{onError?: (error: Error) => void, supervise?: boolean}} [o] supervise: run pg-boss's maintenance
+ *   (heartbeat checks, retention) in this process (workers do; a status reader does not)
+ * @returns {Promise<PgBoss>} started; stop it with boss.stop()
+ */
+export async function openJobQueue(db, settings, { onError = () => {}, supervise = true } = {}) {
+  const adapter = db.kind === 'pglite' ? { backend: /** @type {const} */ ('pglite'), db: fromPglite(db.pglite) } : { db: fromPostgresJs(db) };
+  const boss = new PgBoss({
+    ...adapter,
+    schema: 'pgboss',
+    migrate: true,
+    supervise,
+    schedule: false, // mphb-sync's own schedules (public.fleet_schedules) decide what is due
+    monitorIntervalSeconds: settings.monitorSeconds,
+    superviseIntervalSeconds: settings.monitorSeconds,
+  });
+  boss.on('error', onError);
+  await boss.start();
+  const policy = {
+    retryLimit: settings.retryLimit,
+    retryDelay: Math.max(1, settings.retryDelaySeconds),
+    retryBackoff: true,
+    retryDelayMax: settings.retryDelayMaxSeconds,
+    heartbeatSeconds: settings.heartbeatSeconds,
+    expireInSeconds: settings.expireSeconds,
+    deleteAfterSeconds: 7 * 86_400,
+  };
+  if (!(await boss.getQueue(DEAD_LETTER_QUEUE))) await boss.createQueue(DEAD_LETTER_QUEUE, { policy: 'standard', retentionSeconds: 30 * 86_400 });
+  if (!(await boss.getQueue(SYNC_QUEUE))) {
+    await boss.createQueue(SYNC_QUEUE, { policy: 'exclusive', deadLetter: DEAD_LETTER_QUEUE, ...policy });
+  } else {
+    await boss.updateQueue(SYNC_QUEUE, { deadLetter: DEAD_LETTER_QUEUE, ...policy });
+  }
+  return boss;
+}

@@ -1,5 +1,6 @@
 // `mphb-sync monitor [--tenant …] [--json]`: invariants I1–I7 by name, per tenant, with counts and sample
-// offending ids, plus the age of the last successful sync. Exit 1 when any invariant fails.
+// offending ids, plus the age of the last successful sync and stale scheduled tenants. Exit 1 when any
+// invariant fails or a tenant is stale.
 import { checkInvariants } from '../monitor/invariant_checks.js';
 import { TenantError, resolveTenant } from '../tenants/tenant_store.js';
 import { withContext } from './command_context.js';
@@ -9,7 +10,9 @@ export function formatMonitor(report) {
   const lines = [];
   for (const t of report.tenants) {
     const age = t.last_success_age_seconds === null ? 'never synced' : `last successful sync ${formatAge(t.last_success_age_seconds)} ago`;
-    lines.push(`${t.slug} (${t.tenant_id}): ${t.ok ? 'all invariants hold' : 'INVARIANTS FAIL'}; ${age}`);
+    const held = t.invariants.every((i) => i.ok);
+    const schedule = t.schedule ? `; ${t.schedule.enabled ? `every ${formatAge(t.schedule.interval_seconds)}` : 'schedule paused'}` : '';
+    lines.push(`${t.slug} (${t.tenant_id}): ${held ? 'all invariants hold' : 'INVARIANTS FAIL'}; ${age}${schedule}${t.stale ? ' — STALE (older than 3× its interval)' : ''}`);
     for (const i of t.invariants) lines.push(`  ${i.ok ? 'ok  ' : 'FAIL'} ${i.name}${i.ok ? '' : `: ${i.count} rows, e.g. ${i.samples.join(', ')}`}`);
   }
   if (report.tenants.length === 0) lines.push('no tenants');
@@ -25,10 +28,10 @@ function formatAge(seconds) {
 /** @param {import('commander').Command} program */
 export function registerMonitorCommand(program) {
   program.command('monitor')
-    .description('Check invariants I1–I7 per tenant, and the age of the last successful sync.')
+    .description('Check invariants I1–I7 per tenant, the age of the last successful sync, and flag stale tenants (last success older than 3× their schedule\'s interval).')
     .option('--tenant <tenant>', 'slug or UUID (default: every tenant)')
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExit: 0 every invariant holds, 1 one fails, 2 unknown tenant.')
+    .addHelpText('after', '\nExit: 0 every invariant holds and no tenant is stale, 1 otherwise, 2 unknown tenant.')
     .action(async (opts) => {
       process.exitCode = await withContext(async ({ db }) => {
         let tenantId = null;

@@ -51,3 +51,15 @@ export function fleetSettings(given = {}, env = process.env) {
   }
   return settings;
 }
+
+/**
+ * The settings of a worker with `concurrency` jobs at once (`worker`, `serve --schedule`).
+ * @param {number} concurrency the --concurrency flag
+ * @throws {FleetSettingsError} a bad flag or variable, named
+ */
+export function workerSettings(concurrency, env = process.env) {
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new FleetSettingsError(`--concurrency must be an integer from 1 to 64, not ${concurrency}`);
+  }
+  return fleetSettings({}, env);
+}

@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 
+import { fleetStatus } from '../fleet/fleet_status.js';
 import { checkInvariants } from '../monitor/invariant_checks.js';
 import { runRepair } from '../sync/repair_runner.js';
 import { runSync } from '../sync/sync_runner.js';
@@ -17,7 +18,7 @@ import { invalidParameter, repairQuery, runsQuery, staffQuery, streamQuery, stre
 import { openApiDocument } from './openapi_document.js';
 import { corsPolicy, noSniff, parseCorsOrigins, setPageSecurityHeaders } from './response_policy.js';
 import { parseLastEventId, RunEventLog } from './run_events.js';
-import { AuthError, assertTenant, authenticateStaff, credentialInUrlMessage, findUrlCredential } from './staff_auth.js';
+import { AuthError, assertTenant, authenticatePlatform, authenticateStaff, credentialInUrlMessage, findUrlCredential } from './staff_auth.js';
 import { issueStreamTicket } from './stream_tickets.js';
 
 const BASE = '/api/integrations/motopress';
@@ -271,6 +272,12 @@ export function createHttpApp(deps) {
       const status = error.code === 'already_running' ? 409 : error.code === 'database_error' || error.code === 'lock_lost' ? 500 : 502;
       return c.json({ run_id: error.runId ?? null, status: 'failed', code: error.code, message: error.message }, status);
     }
+  });
+
+  // The fleet (every tenant): a platform-wide credential only. The same document as `mphb-sync fleet status --json`.
+  app.get('/api/fleet/status', async (c) => {
+    await authenticatePlatform(c.req.raw, { db, jwt, now: clock() });
+    return c.json(await fleetStatus(db, { now: clock() }));
   });
 
   return app;

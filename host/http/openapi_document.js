@@ -77,6 +77,31 @@ const repairReport = {
     warnings: { type: 'array', items: { type: 'object' } },
   },
 };
+const nullableNumber = { type: ['number', 'null'] };
+const fleetStatusSchema = {
+  type: 'object',
+  required: ['generated_at', 'queue_ready', 'queue', 'lag_seconds', 'totals', 'tenants'],
+  properties: {
+    generated_at: { type: 'string', format: 'date-time' },
+    queue_ready: { type: 'boolean', description: 'false until the first worker created the queue' },
+    queue: { type: 'object', properties: { depth: { type: 'integer' }, running: { type: 'integer' }, retrying: { type: 'integer' }, deferred: { type: 'integer' }, dead_letters: { type: 'integer' } } },
+    lag_seconds: { type: 'object', properties: { p50: nullableNumber, p99: nullableNumber, samples: { type: 'integer' }, window_seconds: { type: 'integer' } } },
+    totals: { type: 'object', properties: { tenants: { type: 'integer' }, scheduled: { type: 'integer' }, paused: { type: 'integer' }, stale: { type: 'integer' }, failing: { type: 'integer' }, with_dead_letters: { type: 'integer' } } },
+    tenants: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          tenant_id: { type: 'string', format: 'uuid' }, slug: { type: 'string' }, enabled: { type: 'boolean' }, interval_seconds: { type: ['integer', 'null'] },
+          state: { type: 'string', enum: ['idle', 'queued', 'retrying', 'running'] },
+          last_success_at: { type: ['string', 'null'], format: 'date-time' }, last_success_age_seconds: { type: ['integer', 'null'] },
+          stale: { type: 'boolean', description: 'scheduled, and the last success is older than 3× the interval' },
+          failures_24h: { type: 'integer' }, last_error_code: { type: ['string', 'null'] }, dead_letters: { type: 'integer' },
+        },
+      },
+    },
+  },
+};
 const sse = { description: 'Server-Sent Events: progress | warning | complete | error, each with id <run_id>:<seq>', content: { 'text/event-stream': { schema: { type: 'string' } } } };
 
 export const openApiDocument = {
@@ -86,8 +111,9 @@ export const openApiDocument = {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', description: 'staff token (mst_…) or platform JWT with tenant_id and role' },
       guestBearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'guest token from /api/guest/login (tenant, reservation, expiry only)' },
+      platformBearer: { type: 'http', scheme: 'bearer', description: 'platform token (mpt_…, `mphb-sync token create --platform`) or platform JWT with role platform_admin' },
     },
-    schemas: { Error: error, FieldError: fieldError, Stay: stay, Answer: answer, RepairReport: repairReport },
+    schemas: { Error: error, FieldError: fieldError, Stay: stay, Answer: answer, RepairReport: repairReport, FleetStatus: fleetStatusSchema },
   },
   security: [{ bearer: [] }],
   paths: {
@@ -139,6 +165,18 @@ export const openApiDocument = {
           409: { description: 'already_running: a sync of the tenant holds its lock', content: json(error) },
           500: { description: 'database_error or lock_lost; nothing was written', content: json(error) },
           502: { description: 'MotoPress failed (motopress_error, motopress_unauthorized, accommodations_failed, unresolved_units); nothing was written', content: json(error) },
+        },
+      },
+    },
+    '/api/fleet/status': {
+      get: {
+        summary: 'The fleet: queue depth, running jobs, lag (due → started) p50/p99, failures and dead letters per tenant, last success age, stale tenants',
+        security: [{ platformBearer: [] }],
+        responses: {
+          200: { description: 'the same document as `mphb-sync fleet status --json`', content: json(fleetStatusSchema) },
+          400: { description: 'credential_in_url', content: json(error) },
+          401: { description: 'unauthenticated', content: json(error) },
+          403: { description: 'forbidden_role: a tenant\'s staff credential', content: json(error) },
         },
       },
     },

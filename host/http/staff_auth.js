@@ -3,6 +3,7 @@
 // purpose (and run). No long-lived credential is ever accepted in a URL.
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
+import { PLATFORM_ROLE, PLATFORM_TOKEN_PREFIX, verifyPlatformToken } from './platform_tokens.js';
 import { verifyStaffToken } from './staff_tokens.js';
 import { redeemStreamTicket } from './stream_tickets.js';
 
@@ -114,6 +115,37 @@ export async function authenticateStaff(request, { db, tenant, jwt, now, allowTi
   }
   if (tenant) assertTenant(principal, tenant);
   return principal;
+}
+
+/**
+ * A platform-wide caller (fleet endpoints): a platform token (mpt_…, `token create --platform`) or a
+ * platform JWT with role platform_admin. A tenant's staff credential is known but not enough (403).
+ * @param {Request} request
+ * @param {{db: object, jwt: Function|null, now?: Date}} o
+ * @returns {Promise<{role: 'platform_admin', via: 'token'|'jwt'}>}
+ * @throws {AuthError} 400 credential_in_url, 401 unauthenticated, 403 forbidden_role
+ */
+export async function authenticatePlatform(request, { db, jwt, now }) {
+  const inUrl = findUrlCredential(new URL(request.url));
+  if (inUrl) throw new AuthError(400, 'credential_in_url', credentialInUrlMessage(inUrl, { tickets: false }));
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]?.trim();
+  if (!bearer) throw new AuthError(401, 'unauthenticated', 'a platform credential is required: Authorization: Bearer <platform token or JWT with role platform_admin>');
+  const tenantCredential = () => new AuthError(403, 'forbidden_role', 'this endpoint needs a platform-wide credential (token create --platform, or a JWT with role platform_admin); a tenant\'s staff credential is not one');
+  if (bearer.startsWith(PLATFORM_TOKEN_PREFIX)) {
+    if (await verifyPlatformToken(db, bearer)) return { role: PLATFORM_ROLE, via: 'token' };
+  } else if (bearer.startsWith('mst_')) {
+    if (await verifyStaffToken(db, bearer)) throw tenantCredential();
+  } else if (jwt) {
+    let claims;
+    try {
+      claims = await jwt(bearer, now ? { now } : undefined);
+    } catch {
+      claims = null;
+    }
+    if (claims?.role === PLATFORM_ROLE) return { role: PLATFORM_ROLE, via: 'jwt' };
+    if (claims && STAFF_ROLES.has(claims.role)) throw tenantCredential();
+  }
+  throw new AuthError(401, 'unauthenticated', 'the bearer credential is unknown, expired or revoked');
 }
 
 /** @throws {AuthError} 403 forbidden_tenant when the principal is another tenant's */

@@ -1,5 +1,8 @@
 // The monitor: invariants I1–I7 (SPEC §2) checked by name with SQL straight against the tables, per
-// tenant, with counts and sample offending ids, plus the age of the last successful sync.
+// tenant, with counts and sample offending ids, plus the age of the last successful sync and whether a
+// scheduled tenant is stale (host/fleet/freshness.js: last success older than 3× its interval).
+import { isStale } from '../fleet/freshness.js';
+
 
 // Each query returns (tenant_id, id) of offending rows; `$1` is the tenant filter (null: all tenants).
 const TENANT = '($1::uuid is null or x.tenant_id = $1::uuid)';
@@ -86,18 +89,25 @@ const SAMPLES = 5;
  * @param {object} db
  * @param {string|null} tenantId null: every tenant
  * @returns {Promise<{ok: boolean, tenants: Array<{tenant_id, slug, name, ok, last_success_at, last_success_age_seconds,
- *   invariants: Array<{name, ok, count, samples: string[]}>}>}>}
+ *   schedule: {enabled: boolean, interval_seconds: number}|null, stale: boolean,
+ *   invariants: Array<{name, ok, count, samples: string[]}>}>}>}  ok: every invariant holds and no tenant is stale
  */
 export async function checkInvariants(db, tenantId = null, now = new Date()) {
-  const tenants = await db.query(`select t.tenant_id, t.slug, t.name,
+  const tenants = await db.query(`select t.tenant_id, t.slug, t.name, t.created_at, f.enabled, f.interval_seconds,
       (select max(finished_at) from public.sync_runs s where s.tenant_id = t.tenant_id and s.status = 'succeeded') as last_success_at
-    from public.tenant_registry t where ($1::uuid is null or t.tenant_id = $1::uuid) order by t.slug`, [tenantId]);
-  const results = new Map(tenants.map((t) => [t.tenant_id, {
-    tenant_id: t.tenant_id, slug: t.slug, name: t.name, ok: true,
-    last_success_at: t.last_success_at ? new Date(t.last_success_at).toISOString() : null,
-    last_success_age_seconds: t.last_success_at ? Math.round((Number(now) - new Date(t.last_success_at).getTime()) / 1000) : null,
-    invariants: [],
-  }]));
+    from public.tenant_registry t left join public.fleet_schedules f on f.tenant_id = t.tenant_id
+    where ($1::uuid is null or t.tenant_id = $1::uuid) order by t.slug`, [tenantId]);
+  const results = new Map(tenants.map((t) => {
+    const stale = isStale(t, now);
+    return [t.tenant_id, {
+      tenant_id: t.tenant_id, slug: t.slug, name: t.name, ok: !stale,
+      last_success_at: t.last_success_at ? new Date(t.last_success_at).toISOString() : null,
+      last_success_age_seconds: t.last_success_at ? Math.round((Number(now) - new Date(t.last_success_at).getTime()) / 1000) : null,
+      schedule: t.interval_seconds ? { enabled: t.enabled, interval_seconds: t.interval_seconds } : null,
+      stale,
+      invariants: [],
+    }];
+  }));
   for (const invariant of INVARIANTS) {
     const rows = await db.query(invariant.sql, [tenantId]);
     for (const result of results.values()) {

@@ -12295,6 +12295,86 @@ var streamSSE = (c, cb, onError) => {
   return c.newResponse(stream2.responseReadable);
 };
 
+// host/fleet/freshness.js
+var STALE_AFTER_INTERVALS = 3;
+function isStale(t, now) {
+  if (!t.enabled || !t.interval_seconds) return false;
+  const since = t.last_success_at ?? t.created_at;
+  return (now.getTime() - new Date(since).getTime()) / 1e3 > STALE_AFTER_INTERVALS * t.interval_seconds;
+}
+
+// host/fleet/fleet_status.js
+var LAG_WINDOW_SECONDS = 3600;
+var FAILURE_WINDOW_SECONDS = 86400;
+async function fleetStatus(db, { now = /* @__PURE__ */ new Date() } = {}) {
+  const [{ ready }] = await db.query("select to_regclass('pgboss.job') is not null as ready");
+  const tenants = await db.query(`select t.tenant_id, t.slug, t.created_at, s.enabled, s.interval_seconds,
+      (select max(r.finished_at) from public.sync_runs r where r.tenant_id = t.tenant_id and r.status = 'succeeded' and r.kind = 'sync-all') as last_success_at,
+      (select count(*)::int from public.sync_runs r where r.tenant_id = t.tenant_id and r.status = 'failed'
+          and r.started_at > now() - make_interval(secs => $1)) as failures,
+      (select r.error_code from public.sync_runs r where r.tenant_id = t.tenant_id and r.status in ('succeeded', 'failed')
+          order by r.started_at desc limit 1) as last_error_code
+    from public.tenant_registry t left join public.fleet_schedules s on s.tenant_id = t.tenant_id order by t.slug`, [FAILURE_WINDOW_SECONDS]);
+  const jobs = /* @__PURE__ */ new Map();
+  let queue = { depth: 0, running: 0, retrying: 0, deferred: 0, dead_letters: 0 };
+  let lag = { p50: null, p99: null, samples: 0 };
+  if (ready) {
+    for (const r of await db.query(`select singleton_key as tenant_id, state::text as state, start_after > now() as later
+        from pgboss.job where name = 'sync_all' and state in ('created', 'retry', 'active')`)) {
+      jobs.set(r.tenant_id, { state: r.state === "active" ? "running" : r.state === "retry" ? "retrying" : "queued", later: r.later });
+    }
+    for (const r of await db.query(`select data->>'tenant_id' as tenant_id, count(*)::int as n from pgboss.job
+        where name = 'sync_all_dlq' and state = 'created' group by 1`)) {
+      const entry = jobs.get(r.tenant_id) ?? { state: null };
+      jobs.set(r.tenant_id, { ...entry, dead_letters: r.n });
+    }
+    const [l] = await db.query(`select percentile_cont(0.5) within group (order by lag) as p50,
+        percentile_cont(0.99) within group (order by lag) as p99, count(*)::int as samples
+      from (select extract(epoch from started_on - (data->>'due_at')::timestamptz)::double precision as lag from pgboss.job
+             where name = 'sync_all' and started_on > now() - make_interval(secs => $1) and data ? 'due_at') x`, [LAG_WINDOW_SECONDS]);
+    lag = { p50: round(l.p50), p99: round(l.p99), samples: l.samples };
+  }
+  const list = tenants.map((t) => {
+    const job = jobs.get(t.tenant_id) ?? {};
+    return {
+      tenant_id: t.tenant_id,
+      slug: t.slug,
+      enabled: t.enabled ?? false,
+      interval_seconds: t.interval_seconds ?? null,
+      state: job.state ?? "idle",
+      last_success_at: t.last_success_at ? new Date(t.last_success_at).toISOString() : null,
+      last_success_age_seconds: t.last_success_at ? Math.round((now.getTime() - new Date(t.last_success_at).getTime()) / 1e3) : null,
+      stale: isStale(t, now),
+      failures_24h: t.failures,
+      last_error_code: t.last_error_code ?? null,
+      dead_letters: job.dead_letters ?? 0
+    };
+  });
+  for (const j of jobs.values()) {
+    if (j.state === "running") queue.running += 1;
+    if (j.state === "queued" || j.state === "retrying") queue.depth += 1;
+    if (j.state === "retrying") queue.retrying += 1;
+    if (j.state && j.state !== "running" && j.later) queue.deferred += 1;
+    queue.dead_letters += j.dead_letters ?? 0;
+  }
+  return {
+    generated_at: now.toISOString(),
+    queue_ready: ready,
+    queue,
+    lag_seconds: { ...lag, window_seconds: LAG_WINDOW_SECONDS },
+    totals: {
+      tenants: list.length,
+      scheduled: list.filter((t) => t.enabled).length,
+      paused: list.filter((t) => t.interval_seconds !== null && !t.enabled).length,
+      stale: list.filter((t) => t.stale).length,
+      failing: list.filter((t) => t.failures_24h > 0).length,
+      with_dead_letters: list.filter((t) => t.dead_letters > 0).length
+    },
+    tenants: list
+  };
+}
+var round = (x) => x === null || x === void 0 ? null : Math.round(Number(x) * 1e3) / 1e3;
+
 // host/monitor/invariant_checks.js
 var TENANT = "($1::uuid is null or x.tenant_id = $1::uuid)";
 var INVARIANTS = [
@@ -12374,18 +12454,24 @@ var INVARIANTS = [
 ];
 var SAMPLES = 5;
 async function checkInvariants(db, tenantId = null, now = /* @__PURE__ */ new Date()) {
-  const tenants = await db.query(`select t.tenant_id, t.slug, t.name,
+  const tenants = await db.query(`select t.tenant_id, t.slug, t.name, t.created_at, f.enabled, f.interval_seconds,
       (select max(finished_at) from public.sync_runs s where s.tenant_id = t.tenant_id and s.status = 'succeeded') as last_success_at
-    from public.tenant_registry t where ($1::uuid is null or t.tenant_id = $1::uuid) order by t.slug`, [tenantId]);
-  const results = new Map(tenants.map((t) => [t.tenant_id, {
-    tenant_id: t.tenant_id,
-    slug: t.slug,
-    name: t.name,
-    ok: true,
-    last_success_at: t.last_success_at ? new Date(t.last_success_at).toISOString() : null,
-    last_success_age_seconds: t.last_success_at ? Math.round((Number(now) - new Date(t.last_success_at).getTime()) / 1e3) : null,
-    invariants: []
-  }]));
+    from public.tenant_registry t left join public.fleet_schedules f on f.tenant_id = t.tenant_id
+    where ($1::uuid is null or t.tenant_id = $1::uuid) order by t.slug`, [tenantId]);
+  const results = new Map(tenants.map((t) => {
+    const stale = isStale(t, now);
+    return [t.tenant_id, {
+      tenant_id: t.tenant_id,
+      slug: t.slug,
+      name: t.name,
+      ok: !stale,
+      last_success_at: t.last_success_at ? new Date(t.last_success_at).toISOString() : null,
+      last_success_age_seconds: t.last_success_at ? Math.round((Number(now) - new Date(t.last_success_at).getTime()) / 1e3) : null,
+      schedule: t.interval_seconds ? { enabled: t.enabled, interval_seconds: t.interval_seconds } : null,
+      stale,
+      invariants: []
+    }];
+  }));
   for (const invariant of INVARIANTS) {
     const rows = await db.query(invariant.sql, [tenantId]);
     for (const result of results.values()) {
@@ -14881,6 +14967,9 @@ function corsPolicy(origins = []) {
   });
 }
 
+// host/http/platform_tokens.js
+import { randomBytes as randomBytes3, randomUUID as randomUUID6 } from "node:crypto";
+
 // host/http/staff_tokens.js
 import { createHash, randomBytes as randomBytes2, randomUUID as randomUUID5 } from "node:crypto";
 function hashSecret(secret) {
@@ -14892,14 +14981,23 @@ async function verifyStaffToken(db, token) {
   return rows[0] ? { tenant_id: rows[0].tenant_id, role: rows[0].role, token_id: rows[0].id } : null;
 }
 
+// host/http/platform_tokens.js
+var PLATFORM_ROLE = "platform_admin";
+var PLATFORM_TOKEN_PREFIX = "mpt_";
+async function verifyPlatformToken(db, token) {
+  const rows = await db.query(`select id, role from public.platform_tokens
+    where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())`, [hashSecret(token)]);
+  return rows[0] ? { role: rows[0].role, token_id: rows[0].id } : null;
+}
+
 // host/http/stream_tickets.js
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 var TICKET_SECONDS = 60;
 var TICKET_PURPOSES = ["sync-all", "events"];
 async function issueStreamTicket(db, { tenantId, role, purpose = "sync-all", runId = null }) {
   if (!TICKET_PURPOSES.includes(purpose)) throw new Error(`unknown stream ticket purpose ${purpose}`);
   if (purpose === "events" !== Boolean(runId)) throw new Error("a stream ticket names a run exactly when its purpose is events");
-  const ticket = `tkt_${randomBytes3(24).toString("base64url")}`;
+  const ticket = `tkt_${randomBytes4(24).toString("base64url")}`;
   await db.query(`insert into public.stream_tickets (ticket_hash, tenant_id, role, expires_at, purpose, run_id)
     values ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)`, [hashSecret(ticket), tenantId, role, TICKET_SECONDS, purpose, runId]);
   return purpose === "events" ? { ticket, expires_in: TICKET_SECONDS, purpose, run_id: runId } : { ticket, expires_in: TICKET_SECONDS, purpose };
@@ -15000,6 +15098,28 @@ async function authenticateStaff(request, { db, tenant, jwt, now, allowTicket = 
   }
   if (tenant) assertTenant2(principal, tenant);
   return principal;
+}
+async function authenticatePlatform(request, { db, jwt, now }) {
+  const inUrl = findUrlCredential(new URL(request.url));
+  if (inUrl) throw new AuthError(400, "credential_in_url", credentialInUrlMessage(inUrl, { tickets: false }));
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
+  if (!bearer) throw new AuthError(401, "unauthenticated", "a platform credential is required: Authorization: Bearer <platform token or JWT with role platform_admin>");
+  const tenantCredential = () => new AuthError(403, "forbidden_role", "this endpoint needs a platform-wide credential (token create --platform, or a JWT with role platform_admin); a tenant's staff credential is not one");
+  if (bearer.startsWith(PLATFORM_TOKEN_PREFIX)) {
+    if (await verifyPlatformToken(db, bearer)) return { role: PLATFORM_ROLE, via: "token" };
+  } else if (bearer.startsWith("mst_")) {
+    if (await verifyStaffToken(db, bearer)) throw tenantCredential();
+  } else if (jwt) {
+    let claims;
+    try {
+      claims = await jwt(bearer, now ? { now } : void 0);
+    } catch {
+      claims = null;
+    }
+    if (claims?.role === PLATFORM_ROLE) return { role: PLATFORM_ROLE, via: "jwt" };
+    if (claims && STAFF_ROLES.has(claims.role)) throw tenantCredential();
+  }
+  throw new AuthError(401, "unauthenticated", "the bearer credential is unknown, expired or revoked");
 }
 function assertTenant2(principal, tenant) {
   if (principal.tenant_id !== tenant.tenant_id) throw new AuthError(403, "forbidden_tenant", `this credential is not for tenant ${tenant.slug}`);
@@ -15458,6 +15578,37 @@ var repairReport = {
     warnings: { type: "array", items: { type: "object" } }
   }
 };
+var nullableNumber = { type: ["number", "null"] };
+var fleetStatusSchema = {
+  type: "object",
+  required: ["generated_at", "queue_ready", "queue", "lag_seconds", "totals", "tenants"],
+  properties: {
+    generated_at: { type: "string", format: "date-time" },
+    queue_ready: { type: "boolean", description: "false until the first worker created the queue" },
+    queue: { type: "object", properties: { depth: { type: "integer" }, running: { type: "integer" }, retrying: { type: "integer" }, deferred: { type: "integer" }, dead_letters: { type: "integer" } } },
+    lag_seconds: { type: "object", properties: { p50: nullableNumber, p99: nullableNumber, samples: { type: "integer" }, window_seconds: { type: "integer" } } },
+    totals: { type: "object", properties: { tenants: { type: "integer" }, scheduled: { type: "integer" }, paused: { type: "integer" }, stale: { type: "integer" }, failing: { type: "integer" }, with_dead_letters: { type: "integer" } } },
+    tenants: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          tenant_id: { type: "string", format: "uuid" },
+          slug: { type: "string" },
+          enabled: { type: "boolean" },
+          interval_seconds: { type: ["integer", "null"] },
+          state: { type: "string", enum: ["idle", "queued", "retrying", "running"] },
+          last_success_at: { type: ["string", "null"], format: "date-time" },
+          last_success_age_seconds: { type: ["integer", "null"] },
+          stale: { type: "boolean", description: "scheduled, and the last success is older than 3\xD7 the interval" },
+          failures_24h: { type: "integer" },
+          last_error_code: { type: ["string", "null"] },
+          dead_letters: { type: "integer" }
+        }
+      }
+    }
+  }
+};
 var sse = { description: "Server-Sent Events: progress | warning | complete | error, each with id <run_id>:<seq>", content: { "text/event-stream": { schema: { type: "string" } } } };
 var openApiDocument = {
   openapi: "3.1.0",
@@ -15465,9 +15616,10 @@ var openApiDocument = {
   components: {
     securitySchemes: {
       bearer: { type: "http", scheme: "bearer", description: "staff token (mst_\u2026) or platform JWT with tenant_id and role" },
-      guestBearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "guest token from /api/guest/login (tenant, reservation, expiry only)" }
+      guestBearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "guest token from /api/guest/login (tenant, reservation, expiry only)" },
+      platformBearer: { type: "http", scheme: "bearer", description: "platform token (mpt_\u2026, `mphb-sync token create --platform`) or platform JWT with role platform_admin" }
     },
-    schemas: { Error: error, FieldError: fieldError, Stay: stay, Answer: answer, RepairReport: repairReport }
+    schemas: { Error: error, FieldError: fieldError, Stay: stay, Answer: answer, RepairReport: repairReport, FleetStatus: fleetStatusSchema }
   },
   security: [{ bearer: [] }],
   paths: {
@@ -15521,6 +15673,18 @@ var openApiDocument = {
           409: { description: "already_running: a sync of the tenant holds its lock", content: json(error) },
           500: { description: "database_error or lock_lost; nothing was written", content: json(error) },
           502: { description: "MotoPress failed (motopress_error, motopress_unauthorized, accommodations_failed, unresolved_units); nothing was written", content: json(error) }
+        }
+      }
+    },
+    "/api/fleet/status": {
+      get: {
+        summary: "The fleet: queue depth, running jobs, lag (due \u2192 started) p50/p99, failures and dead letters per tenant, last success age, stale tenants",
+        security: [{ platformBearer: [] }],
+        responses: {
+          200: { description: "the same document as `mphb-sync fleet status --json`", content: json(fleetStatusSchema) },
+          400: { description: "credential_in_url", content: json(error) },
+          401: { description: "unauthenticated", content: json(error) },
+          403: { description: "forbidden_role: a tenant's staff credential", content: json(error) }
         }
       }
     },
@@ -15849,6 +16013,10 @@ function createHttpApp(deps) {
       const status = error2.code === "already_running" ? 409 : error2.code === "database_error" || error2.code === "lock_lost" ? 500 : 502;
       return c.json({ run_id: error2.runId ?? null, status: "failed", code: error2.code, message: error2.message }, status);
     }
+  });
+  app.get("/api/fleet/status", async (c) => {
+    await authenticatePlatform(c.req.raw, { db, jwt, now: clock() });
+    return c.json(await fleetStatus(db, { now: clock() }));
   });
   return app;
 }

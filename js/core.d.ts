@@ -430,6 +430,59 @@ export interface SyncPassDecision extends Diagnosed {
   filters: SyncCursor['filters'];
 }
 
+/** A fleet job before its run (docs/fleet.md). */
+export interface FleetJobStartInput {
+  tenant_id: string;
+  now: IsoTimestamp;
+  paused?: boolean;
+  host_backoff_until?: IsoTimestamp | null;
+  /** null: not tried yet; 'none': all of the host's slots stayed busy */
+  slot?: null | 'taken' | 'none';
+}
+export interface FleetJobStartDecision extends Diagnosed {
+  action: 'skip' | 'defer' | 'take_slot' | 'run';
+  code: 'paused' | 'host_backoff' | 'host_busy' | 'invalid_input' | null;
+  due_in_seconds: number | null;
+}
+export interface FleetJobEndDecision extends Diagnosed {
+  outcome: 'completed' | 'skipped' | 'handed_back' | 'failed' | 'deadletter';
+  queue_status: 'completed' | 'failed' | 'deadletter';
+  due_in_seconds: number | null;
+}
+export interface FleetReportTenantFacts {
+  tenant_id: string;
+  slug: string;
+  enabled: boolean | null;
+  interval_seconds: number | null;
+  created_at: IsoTimestamp;
+  last_success_at: IsoTimestamp | null;
+  failures: number;
+  last_error_code: string | null;
+}
+export interface FleetReportInput {
+  now: IsoTimestamp;
+  queue_ready: boolean;
+  lag_window_seconds?: number;
+  tenants: FleetReportTenantFacts[];
+  jobs?: Array<{ tenant_id: string; state: 'created' | 'retry' | 'active'; later?: boolean }>;
+  dead_letters?: Array<{ tenant_id: string; count: number }>;
+  lags?: number[];
+}
+/** The document of `mphb-sync fleet status --json` and GET /api/fleet/status. */
+export interface FleetReport extends Diagnosed {
+  generated_at: IsoTimestamp;
+  queue_ready: boolean;
+  queue: { depth: number; running: number; retrying: number; deferred: number; dead_letters: number };
+  lag_seconds: { p50: number | null; p99: number | null; samples: number; window_seconds: number };
+  totals: { tenants: number; scheduled: number; paused: number; stale: number; failing: number; with_dead_letters: number };
+  tenants: Array<{
+    tenant_id: string; slug: string; enabled: boolean; interval_seconds: number | null;
+    state: 'idle' | 'queued' | 'retrying' | 'running';
+    last_success_at: IsoTimestamp | null; last_success_age_seconds: number | null; stale: boolean;
+    failures_24h: number; last_error_code: string | null; dead_letters: number;
+  }>;
+}
+
 export interface SyncPassSettlementInput {
   tenant_id?: string;
   pass: 'full' | 'incremental';
@@ -489,6 +542,10 @@ export declare class MphbCore {
   decideSyncPass(input: SyncPassInput): SyncPassDecision;
   settleSyncPass(input: SyncPassSettlementInput): Diagnosed & { cursor: SyncCursor | null };
   planLegacyAdoption(input: LegacyAdoptionInput): LegacyAdoptionPlan;
+  decideFleetJobStart(input: FleetJobStartInput): FleetJobStartDecision;
+  decideFleetJobEnd(input: { tenant_id?: string; error_code: string | null; stopping: boolean }): FleetJobEndDecision;
+  decideHostBackoff(input: { status: number | null; retry_in_ms?: number | null; min_seconds: number; max_seconds: number }): Diagnosed & { back_off_seconds: number | null };
+  fleetReport(input: FleetReportInput): FleetReport;
   /** @internal */
   callWith(fn: (...buffers: Array<{ ptr: number; len: number }>) => Uint8Array, ...inputs: unknown[]): any;
   /** @internal */

@@ -233,6 +233,52 @@ export class MphbCore {
   }
 
   /**
+   * What a fleet worker does with a job before its run (docs/fleet.md): skip a paused tenant, defer while
+   * its host backs off or all the host's slots stay busy (due again in `due_in_seconds`, spread by a jitter
+   * from the tenant id), else take a host slot, then run.
+   * @param {{tenant_id: string, now: string, paused?: boolean, host_backoff_until?: string|null, slot?: null|'taken'|'none'}} input
+   * @returns {{action: 'skip'|'defer'|'take_slot'|'run', code: string|null, due_in_seconds: number|null, warnings, errors}}
+   */
+  decideFleetJobStart(input) {
+    return this.#call((a) => this.module.fleetJobStart(a.ptr, a.len), input);
+  }
+
+  /**
+   * What a job's end means for the queue: completed, skipped (another run holds the tenant; no tenant),
+   * handed_back (stopped by this worker's shutdown: due again at once), failed (retried with backoff, then
+   * dead-lettered) or deadletter at once (credentials refused, integration missing).
+   * @param {{tenant_id?: string, error_code: string|null, stopping: boolean}} input
+   * @returns {{outcome: 'completed'|'skipped'|'handed_back'|'failed'|'deadletter', queue_status: 'completed'|'failed'|'deadletter',
+   *   due_in_seconds: number|null, warnings, errors}}
+   */
+  decideFleetJobEnd(input) {
+    return this.#call((a) => this.module.fleetJobEnd(a.ptr, a.len), input);
+  }
+
+  /**
+   * How long every worker leaves a MotoPress host alone after a response: 429 and 503 only, for the
+   * Retry-After asked within [min_seconds, max_seconds]; null otherwise.
+   * @param {{status: number|null, retry_in_ms?: number|null, min_seconds: number, max_seconds: number}} input
+   * @returns {{back_off_seconds: number|null, warnings, errors}}
+   */
+  decideHostBackoff(input) {
+    return this.#call((a) => this.module.hostBackoff(a.ptr, a.len), input);
+  }
+
+  /**
+   * The fleet's health report from its facts: per tenant its state in the queue, last success age and
+   * whether it is stale (scheduled, and the last success — never: its creation — older than 3× its
+   * interval); queue figures; lag p50/p99 (interpolated). Times are ISO-8601 UTC. The document of
+   * `mphb-sync fleet status --json`, plus warnings and errors (bad facts, named by path).
+   * @param {{now: string, queue_ready: boolean, lag_window_seconds?: number, tenants: object[], jobs?: object[],
+   *   dead_letters?: Array<{tenant_id: string, count: number}>, lags?: number[]}} input
+   * @returns {object}
+   */
+  fleetReport(input) {
+    return this.#call((a) => this.module.fleetReport(a.ptr, a.len), input);
+  }
+
+  /**
    * Adoption of a database the old sync wrote: every legacy row classified with the defect classes of
    * shared/legacy/README.md and what adoption does with it, against the upstream truth.
    * @param {object} input

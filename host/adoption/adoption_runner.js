@@ -96,7 +96,7 @@ export async function adoptTenant(o) {
   } catch (error) {
     return done('failed', `tenant ${tenant.slug}: adoption rolled back, nothing written: ${error.message}`, { error: { code: error.code ?? 'database_error' } });
   }
-  const monitor = await checkInvariants(db, tenant.tenant_id);
+  const monitor = await checkInvariants(db, tenant.tenant_id, clock(), core);
   return done('adopted', `tenant ${tenant.slug}: adopted; ${plan.legacy_rows.length} legacy rows mapped; monitor ${monitor.ok ? 'green' : 'RED'}`,
     { run: { run_id: run.runId, counts: run.counts }, monitor: { ok: monitor.ok, invariants: monitor.tenants[0]?.invariants ?? [] } });
 }

@@ -113,7 +113,7 @@ export function registerDemoCommand(program) {
             }
           }
           out.write(`\nWhat landed:\n${await landedTable(db)}\n\nMonitor:\n`);
-          const report = await checkInvariants(db);
+          const report = await checkInvariants(db, null, new Date(), await core());
           out.write(formatMonitor(report));
           out.write(`\nverdict: ${report.ok && !failed ? 'all invariants hold' : 'PROBLEMS FOUND'}\n`);
           await showGuests(db, await core(), opts.httpPort, out);

@@ -27,8 +27,8 @@ export function registerFleetCommand(program) {
     .option('--json', 'print JSON (the same document as GET /api/fleet/status)')
     .addHelpText('after', '\nExit: 0 no tenant stale and no dead letters, 1 otherwise.')
     .action(async (opts) => {
-      process.exitCode = await withContext(async ({ db }) => {
-        const status = await fleetStatus(db);
+      process.exitCode = await withContext(async ({ db, core }) => {
+        const status = await fleetStatus(db, await core());
         process.stdout.write(opts.json ? `${JSON.stringify(status)}\n` : formatFleetStatus(status));
         return status.totals.stale === 0 && status.queue.dead_letters === 0 ? EXIT_OK : EXIT_PROBLEMS;
       });

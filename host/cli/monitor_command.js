@@ -33,7 +33,7 @@ export function registerMonitorCommand(program) {
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExit: 0 every invariant holds and no tenant is stale, 1 otherwise, 2 unknown tenant.')
     .action(async (opts) => {
-      process.exitCode = await withContext(async ({ db }) => {
+      process.exitCode = await withContext(async ({ db, core }) => {
         let tenantId = null;
         if (opts.tenant) {
           try {
@@ -44,7 +44,7 @@ export function registerMonitorCommand(program) {
             return EXIT_USAGE;
           }
         }
-        const report = await checkInvariants(db, tenantId);
+        const report = await checkInvariants(db, tenantId, new Date(), await core());
         process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatMonitor(report));
         return report.ok ? EXIT_OK : EXIT_PROBLEMS;
       });

@@ -251,7 +251,7 @@ export function createHttpApp(deps) {
 
   app.get(`${BASE}/health`, ...staffInput(staffQuery), async (c) => {
     const { tenant } = await staffFor(c);
-    const report = await checkInvariants(db, tenant.tenant_id);
+    const report = await checkInvariants(db, tenant.tenant_id, clock(), core);
     return c.json({ ok: report.ok, tenant: report.tenants[0] });
   });
 
@@ -277,7 +277,7 @@ export function createHttpApp(deps) {
   // The fleet (every tenant): a platform-wide credential only. The same document as `mphb-sync fleet status --json`.
   app.get('/api/fleet/status', async (c) => {
     await authenticatePlatform(c.req.raw, { db, jwt, now: clock() });
-    return c.json(await fleetStatus(db, { now: clock() }));
+    return c.json(await fleetStatus(db, core, { now: clock() }));
   });
 
   return app;

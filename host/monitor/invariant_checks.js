@@ -1,7 +1,7 @@
 // The monitor: invariants I1–I7 (SPEC §2) checked by name with SQL straight against the tables, per
 // tenant, with counts and sample offending ids, plus the age of the last successful sync and whether a
-// scheduled tenant is stale (host/fleet/freshness.js: last success older than 3× its interval).
-import { isStale } from '../fleet/freshness.js';
+// scheduled tenant is stale (the core's fleetReport: last success older than 3× its interval).
+import { tenantFacts } from '../fleet/fleet_status.js';
 
 
 // Each query returns (tenant_id, id) of offending rows; `$1` is the tenant filter (null: all tenants).
@@ -85,24 +85,31 @@ export const INVARIANTS = [
 
 const SAMPLES = 5;
 
+// The core for callers that did not bring one (the CLI's monitor, tests): loaded once per process.
+let sharedCore = null;
+async function defaultCore() {
+  sharedCore ??= import('../../js/core.js').then((m) => m.loadCore());
+  return sharedCore;
+}
+
 /**
  * @param {object} db
  * @param {string|null} tenantId null: every tenant
+ * @param {Date} [now]
+ * @param {import('../../js/core.js').MphbCore} [core] judges staleness (default: one loaded here)
  * @returns {Promise<{ok: boolean, tenants: Array<{tenant_id, slug, name, ok, last_success_at, last_success_age_seconds,
  *   schedule: {enabled: boolean, interval_seconds: number}|null, stale: boolean,
  *   invariants: Array<{name, ok, count, samples: string[]}>}>}>}  ok: every invariant holds and no tenant is stale
  */
-export async function checkInvariants(db, tenantId = null, now = new Date()) {
-  const tenants = await db.query(`select t.tenant_id, t.slug, t.name, t.created_at, f.enabled, f.interval_seconds,
-      (select max(finished_at) from public.sync_runs s where s.tenant_id = t.tenant_id and s.status = 'succeeded') as last_success_at
-    from public.tenant_registry t left join public.fleet_schedules f on f.tenant_id = t.tenant_id
-    where ($1::uuid is null or t.tenant_id = $1::uuid) order by t.slug`, [tenantId]);
-  const results = new Map(tenants.map((t) => {
-    const stale = isStale(t, now);
+export async function checkInvariants(db, tenantId = null, now = new Date(), core = undefined) {
+  const facts = await tenantFacts(db, tenantId);
+  const judged = (core ?? await defaultCore()).fleetReport({ now: now.toISOString(), queue_ready: false, tenants: facts });
+  if (judged.errors.length > 0) throw new Error(`monitor: ${judged.errors[0].path}: ${judged.errors[0].message}`);
+  const results = new Map(facts.map((t, i) => {
+    const { stale, last_success_at: lastSuccess, last_success_age_seconds: age } = judged.tenants[i];
     return [t.tenant_id, {
       tenant_id: t.tenant_id, slug: t.slug, name: t.name, ok: !stale,
-      last_success_at: t.last_success_at ? new Date(t.last_success_at).toISOString() : null,
-      last_success_age_seconds: t.last_success_at ? Math.round((Number(now) - new Date(t.last_success_at).getTime()) / 1000) : null,
+      last_success_at: lastSuccess, last_success_age_seconds: age,
       schedule: t.interval_seconds ? { enabled: t.enabled, interval_seconds: t.interval_seconds } : null,
       stale,
       invariants: [],

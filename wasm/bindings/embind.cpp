@@ -11,6 +11,7 @@
 #include "../src/accommodations_sync_plan.hpp"
 #include "../src/bookings_sync_session.hpp"
 #include "../src/core_version.hpp"
+#include "../src/fleet_policy.hpp"
 #include "../src/guest_login.hpp"
 #include "../src/guest_stay.hpp"
 #include "../src/legacy_adoption.hpp"
@@ -96,6 +97,27 @@ emscripten::val sync_pass_decision(uintptr_t ptr, double len) {
 
 emscripten::val sync_pass_settlement(uintptr_t ptr, double len) {
   g_result = mphb::settle_sync_pass_json(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+  return result_view();
+}
+
+// Fleet sync: a job before and after its run, a host's backoff, the fleet report.
+emscripten::val fleet_job_start(uintptr_t ptr, double len) {
+  g_result = mphb::decide_fleet_job_start_json(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+  return result_view();
+}
+
+emscripten::val fleet_job_end(uintptr_t ptr, double len) {
+  g_result = mphb::decide_fleet_job_end_json(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+  return result_view();
+}
+
+emscripten::val host_backoff(uintptr_t ptr, double len) {
+  g_result = mphb::decide_host_backoff_json(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
+  return result_view();
+}
+
+emscripten::val fleet_report(uintptr_t ptr, double len) {
+  g_result = mphb::build_fleet_report_json(input_view(ptr, static_cast<int64_t>(len)).value_or(""));
   return result_view();
 }
 
@@ -194,6 +216,10 @@ EMSCRIPTEN_BINDINGS(mphb_core) {
   emscripten::function("planLegacyAdoption", &plan_legacy_adoption);
   emscripten::function("syncPassDecision", &sync_pass_decision);
   emscripten::function("syncPassSettlement", &sync_pass_settlement);
+  emscripten::function("fleetJobStart", &fleet_job_start);
+  emscripten::function("fleetJobEnd", &fleet_job_end);
+  emscripten::function("hostBackoff", &host_backoff);
+  emscripten::function("fleetReport", &fleet_report);
   emscripten::class_<BookingsSync>("BookingsSync")
       .constructor<std::string, std::string, std::string, std::string, std::string>()
       .function("initErrors", &BookingsSync::initErrors)

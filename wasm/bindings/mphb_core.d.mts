@@ -39,6 +39,10 @@ export interface MphbCoreModule {
   guestAccess(stayPtr: number, stayLen: number, now: string): View;
   syncPassDecision(ptr: number, len: number): View;
   syncPassSettlement(ptr: number, len: number): View;
+  fleetJobStart(ptr: number, len: number): View;
+  fleetJobEnd(ptr: number, len: number): View;
+  hostBackoff(ptr: number, len: number): View;
+  fleetReport(ptr: number, len: number): View;
   planLegacyAdoption(tenantId: string, now: string, legacyPtr: number, legacyLen: number, unitsPtr: number, unitsLen: number,
     bookingsPtr: number, bookingsLen: number, confirmationsPtr: number, confirmationsLen: number): View;
   BookingsSync: new (tenantId: string, now: string, knownUnitsJson: string, knownTypesJson: string, storedJson: string) => BookingsSyncHandle;

@@ -185,7 +185,7 @@ TEST(FleetReport, NoJobsNoLag) {
 TEST(FleetReport, BadFactsAreErrorsWithPaths) {
   const json out =
       report({{"now", kNow},
-              {"tenants", {{{"tenant_id", "x"}, {"created_at", "2026-12-01 10:00:00"}, {"interval_seconds", "often"}}}},
+              {"tenants", {{{"tenant_id", "x"}, {"created_at", "2026-12-01T10:00:00+02:00"}, {"interval_seconds", "often"}}}},
               {"jobs", {{{"tenant_id", "x"}, {"state", "completed"}}}},
               {"lags", {"slow"}}});
   std::set<std::string> paths;

@@ -8,10 +8,10 @@
 #include <set>
 #include <vector>
 
-#include "calendar_date.hpp"
 #include "diagnostics.hpp"
 #include "json_document.hpp"
 #include "plan_json.hpp"
+#include "utc_time.hpp"
 
 namespace mphb {
 namespace {
@@ -21,43 +21,6 @@ constexpr int64_t kStaleAfterIntervals = 3;
 // Codes after which retrying cannot help until someone acts: the job goes to its dead letter at once.
 const std::set<std::string> kDeadAtOnce = {"motopress_unauthorized", "no_integration", "integration_inactive", "bad_ciphertext",
                                            "decrypt_failed"};
-
-// ISO-8601 UTC "YYYY-MM-DDTHH:MM:SS[.fff…]Z" → milliseconds since 1970, else nullopt.
-std::optional<int64_t> parse_utc_ms(const std::string& text) {
-  if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text.back() != 'Z') return std::nullopt;
-  const auto date = parse_civil_date(text.substr(0, 10));
-  if (!date) return std::nullopt;
-  int fields[3];
-  for (int i = 0; i < 3; ++i) {
-    const char a = text[11 + i * 3], b = text[12 + i * 3];
-    if (a < '0' || a > '9' || b < '0' || b > '9') return std::nullopt;
-    fields[i] = (a - '0') * 10 + (b - '0');
-  }
-  if (fields[0] > 23 || fields[1] > 59 || fields[2] > 60) return std::nullopt;
-  int64_t ms = 0;
-  size_t i = 19;
-  if (text[i] == '.') {
-    int64_t scale = 100;
-    for (++i; i < text.size() - 1; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      ms += (text[i] - '0') * scale;
-      scale /= 10;
-    }
-  }
-  if (i != text.size() - 1) return std::nullopt;
-  return (days_from_civil(*date) * 86400 + fields[0] * 3600 + fields[1] * 60 + fields[2]) * 1000 + ms;
-}
-
-std::string format_utc_ms(int64_t ms) {
-  int64_t seconds = ms / 1000, rem_ms = ms % 1000;
-  if (rem_ms < 0) rem_ms += 1000, seconds -= 1;
-  int64_t days = seconds / 86400, rem = seconds % 86400;
-  if (rem < 0) rem += 86400, days -= 1;
-  char time[24];
-  std::snprintf(time, sizeof time, "T%02d:%02d:%02d.%03dZ", static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                static_cast<int>(rem % 60), static_cast<int>(rem_ms));
-  return format_civil_date(civil_from_days(days)) + time;
-}
 
 // Reads `input[key]` as an ISO-8601 UTC time; absent or null → nullopt (an error when required).
 std::optional<int64_t> read_time(const json& object, const char* key, const std::string& path, bool required, Diagnostics& d) {
@@ -267,7 +230,7 @@ std::string build_fleet_report_json(std::string_view input) {
                 {"enabled", enabled},
                 {"interval_seconds", interval ? json(*interval) : json(nullptr)},
                 {"state", job.state},
-                {"last_success_at", success ? json(format_utc_ms(*success)) : json(nullptr)},
+                {"last_success_at", success ? json(format_iso_ms(*success)) : json(nullptr)},
                 {"last_success_age_seconds",
                  success ? json(static_cast<int64_t>(std::llround((now - *success) / 1000.0))) : json(nullptr)},
                 {"stale", stale},
@@ -284,7 +247,7 @@ std::string build_fleet_report_json(std::string_view input) {
     tenants.push_back(std::move(row));
   }
 
-  json out = {{"generated_at", format_utc_ms(now)},
+  json out = {{"generated_at", format_iso_ms(now)},
               {"queue_ready", queue_ready},
               {"queue", queue},
               {"lag_seconds",

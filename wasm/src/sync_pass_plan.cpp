@@ -7,6 +7,7 @@
 #include "diagnostics.hpp"
 #include "json_document.hpp"
 #include "plan_json.hpp"
+#include "utc_time.hpp"
 
 namespace mphb {
 namespace {
@@ -14,45 +15,14 @@ namespace {
 // A query "after" a date that can never be reached: a site whose filters work answers X-WP-Total 0.
 constexpr const char* kProbeAfter = "2999-01-01 00:00:00";
 
-// "YYYY-MM-DD HH:MM:SS" or ISO-8601 "YYYY-MM-DDTHH:MM:SS[.fff]Z" (UTC) → seconds since 1970, else nullopt.
+// Seconds since 1970 of a UTC time (utc_time.hpp), else nullopt.
 std::optional<int64_t> parse_gmt(const std::string& text) {
-  if (text.size() < 19 || (text[10] != ' ' && text[10] != 'T') || text[13] != ':' || text[16] != ':') return std::nullopt;
-  const auto date = parse_civil_date(text.substr(0, 10));
-  if (!date) return std::nullopt;
-  int fields[3];
-  for (int i = 0; i < 3; ++i) {
-    const char a = text[11 + i * 3], b = text[12 + i * 3];
-    if (a < '0' || a > '9' || b < '0' || b > '9') return std::nullopt;
-    fields[i] = (a - '0') * 10 + (b - '0');
-  }
-  if (fields[0] > 23 || fields[1] > 59 || fields[2] > 60) return std::nullopt;
-  const std::string rest = text.substr(19);
-  if (text[10] == 'T') {
-    // Only UTC: a time with an offset would need the site's zone to mean post_modified_gmt.
-    size_t i = 0;
-    if (i < rest.size() && rest[i] == '.') {
-      ++i;
-      while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
-    }
-    if (rest.substr(i) != "Z") return std::nullopt;
-  } else if (!rest.empty()) {
-    return std::nullopt;
-  }
-  return days_from_civil(*date) * 86400 + fields[0] * 3600 + fields[1] * 60 + fields[2];
+  const auto ms = parse_utc_ms(text);
+  if (!ms) return std::nullopt;
+  return *ms >= 0 ? *ms / 1000 : -((-*ms + 999) / 1000);
 }
 
-std::string format_gmt(int64_t seconds) {
-  int64_t days = seconds / 86400;
-  int64_t rem = seconds % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    days -= 1;
-  }
-  char time[16];
-  std::snprintf(time, sizeof time, " %02d:%02d:%02d", static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                static_cast<int>(rem % 60));
-  return format_civil_date(civil_from_days(days)) + time;
-}
+std::string format_gmt(int64_t seconds) { return format_gmt_seconds(seconds); }
 
 // The bookings a pass lists: every status (trash too), modified after `after` (GMT).
 json modified_since_query(const std::string& after) {

@@ -21,7 +21,7 @@ const purpose = process.argv.includes('--for') ? process.argv[process.argv.index
 // What each purpose needs from Debian. emscripten brings its own clang/LLVM and Node-based tools.
 const PACKAGES = {
   start: ['cmake', 'make', 'emscripten', 'nlohmann-json3-dev'],
-  test: ['cmake', 'make', 'g++', 'emscripten', 'nlohmann-json3-dev', 'libgtest-dev', 'postgresql-15', 'chromium', 'clang-format'],
+  test: ['cmake', 'make', 'g++', 'emscripten', 'nlohmann-json3-dev', 'libgtest-dev', 'postgresql-15', 'postgresql-15-cron', 'chromium', 'clang-format'],
 };
 
 function log(message) {

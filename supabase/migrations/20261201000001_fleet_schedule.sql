@@ -3,6 +3,18 @@
 -- queue's own tables (schema pgboss) are created by pg-boss's own migrations when a worker starts;
 -- until then the enqueue function does nothing, so this file applies to any database.
 
+-- Whether the database knows time zone `tz`: a schedule with an unknown zone is refused when stored, so
+-- one bad row can never stop the scheduler step for every tenant.
+create or replace function public.fleet_valid_time_zone(tz text) returns boolean
+language plpgsql immutable as $$
+begin
+  perform now() at time zone tz;
+  return true;
+exception when others then
+  return false;
+end;
+$$;
+
 -- A tenant's schedule. Every tenant with a MotoPress integration has one (default: every 15 minutes,
 -- enabled); next_due_at keeps a per-tenant phase so tenants with the same interval do not start together.
 -- The quiet window [quiet_start, quiet_end) is local time in quiet_tz; it may wrap midnight.
@@ -12,7 +24,7 @@ create table if not exists public.fleet_schedules (
   enabled boolean not null default true,
   quiet_start time,
   quiet_end time,
-  quiet_tz text not null default 'UTC',
+  quiet_tz text not null default 'UTC' check (public.fleet_valid_time_zone(quiet_tz)),
   next_due_at timestamptz not null,
   updated_at timestamptz not null default now(),
   check ((quiet_start is null) = (quiet_end is null)),
@@ -73,11 +85,19 @@ language sql immutable as $$
     case when lower(site_url) like 'https:%' then ':443$' else ':80$' end, '')
 $$;
 
--- The first due time of a new schedule: a phase within one interval taken from the tenant id, so a
--- thousand tenants added at once spread over the interval (and the same tenant always gets the same phase).
+-- A tenant's slots are phase + n × interval (seconds since 1970), the phase taken from the tenant id: a
+-- thousand tenants with one interval spread evenly over it, each keeps its place whatever happens (a
+-- deferral, a pause, a missed slot), and the same tenant always gets the same phase.
+create or replace function public.fleet_next_slot(p_tenant_id uuid, p_interval_seconds integer, p_after timestamptz) returns timestamptz
+language sql stable as $$
+  select to_timestamp((phase + (floor((extract(epoch from p_after) - phase) / p_interval_seconds) + 1) * p_interval_seconds)::double precision)
+    from (select mod(abs(hashtext(p_tenant_id::text)::bigint), p_interval_seconds::bigint * 1000) / 1000.0 as phase) p
+$$;
+
+-- The first due time of a new schedule: its next slot.
 create or replace function public.fleet_first_due(p_tenant_id uuid, p_interval_seconds integer) returns timestamptz
 language sql stable as $$
-  select now() + make_interval(secs => mod(abs(hashtext(p_tenant_id::text))::bigint, p_interval_seconds::bigint * 1000) / 1000.0)
+  select public.fleet_next_slot(p_tenant_id, p_interval_seconds, now())
 $$;
 
 -- Whether `at` falls in the quiet window [q_start, q_end) of time zone tz (a window may wrap midnight).
@@ -88,6 +108,17 @@ language sql stable as $$
     when q_start < q_end then (at at time zone tz)::time >= q_start and (at at time zone tz)::time < q_end
     else (at at time zone tz)::time >= q_start or (at at time zone tz)::time < q_end
   end
+$$;
+
+-- When a tenant due inside its quiet window is due again: when the window ends, plus a spread of up to
+-- one interval (at most 15 minutes) on the tenant's phase, so the tenants of one window do not all start
+-- at its end. (Skipping to its next slot instead would starve a daily tenant whose slot is in the window.)
+create or replace function public.fleet_after_quiet(p_tenant_id uuid, p_interval_seconds integer, q_end time, tz text, at timestamptz)
+returns timestamptz language sql stable as $$
+  select public.fleet_next_slot(p_tenant_id, least(p_interval_seconds, 900),
+           case when today_end > at then today_end
+                else (((at at time zone tz)::date + 1) + q_end) at time zone tz end)
+    from (select (((at at time zone tz)::date) + q_end) at time zone tz as today_end) x
 $$;
 
 -- Every tenant with a MotoPress integration is scheduled (defaults) unless it already has a schedule.
@@ -139,9 +170,10 @@ end;
 $$;
 
 -- The scheduler step, safe to run from any number of places at once (pg_cron, every worker, serve
--- --schedule): takes the enabled schedules that are due, moves each to its next slot on its own phase
--- (missed slots are skipped, never piled up), and enqueues those outside their quiet window. Returns the
--- number of jobs added. Does nothing, and moves nothing, before the first worker created the queue.
+-- --schedule): takes the enabled schedules that are due and enqueues each, moving it to its next slot on
+-- its own phase (missed slots are skipped, never piled up); one due inside its quiet window is not
+-- enqueued but moved to the window's end (fleet_after_quiet). Returns the number of jobs added. Does
+-- nothing, and moves nothing, before the first worker created the queue.
 create or replace function public.fleet_enqueue_due() returns integer
 language plpgsql as $$
 declare
@@ -156,8 +188,10 @@ begin
   end if;
   for s in
     update public.fleet_schedules f
-       set next_due_at = f.next_due_at + make_interval(secs => f.interval_seconds::double precision
-             * (floor(extract(epoch from now() - f.next_due_at) / f.interval_seconds) + 1))
+       set next_due_at = case
+             when public.fleet_in_quiet_window(f.quiet_start, f.quiet_end, f.quiet_tz, now())
+               then public.fleet_after_quiet(f.tenant_id, f.interval_seconds, f.quiet_end, f.quiet_tz, now())
+             else public.fleet_next_slot(f.tenant_id, f.interval_seconds, now()) end
       from public.fleet_schedules old
      where old.tenant_id = f.tenant_id and f.enabled and f.next_due_at <= now()
     returning f.tenant_id, old.next_due_at as due_at,

@@ -2,12 +2,12 @@
 // flag; run_bench prints it with the help and exits 2.
 export const HELP = `Usage: node bench/run_bench.mjs [options]     (npm run bench -- [options])
 
-Measures the SPEC §6 budgets B1–B5 and issue #12's P1 as ratios within this one run and prints each
-figure, its budget and pass/fail. Exit: 0 every judged budget met, 1 a budget failed or a figure was not
-available, 2 bad options.
+Measures the SPEC §6 budgets B1–B5, issue #12's P1 and issue #14's F1 (fleet sync) within this one run
+and prints each figure, its budget and pass/fail. Exit: 0 every judged budget met, 1 a budget failed or a
+figure was not available, 2 bad options.
 
-  --only B1,B3            budgets to run (default: all of B1,B2,B3,B4,B5,P1)
-  --quick                 a fast smoke run: 1,000 bookings for B1/B2, sizes 100,1000, 5 samples
+  --only B1,B3            budgets to run (default: all of B1,B2,B3,B4,B5,P1,F1)
+  --quick                 a fast smoke run: 1,000 bookings for B1/B2, sizes 100,1000, 5 samples, 100 F1 tenants
   --sizes 1000,10000      booking counts for B4 and the scaling table (default 1000,10000)
   --full-scale            add 100000 to the sizes (B4's budget is judged at 100,000 bookings; slow)
   --bookings 10000        bookings of the B1/B2 tenant (default 10000)
@@ -17,15 +17,20 @@ available, 2 bad options.
   --databases postgres,pglite   databases for B4 and the scaling table (default both)
   --runs 7                samples for B3 and B5 medians (at least 5); also P1's runs of each side when given
                           (P1 otherwise takes 3: each run is a whole 10,000-booking dry run)
+  --fleet-tenants 1000    F1: simulated small hotels, each its own host (default 1000; --quick 100)
+  --fleet-workers 4       F1: \`mphb-sync worker\` processes (default 4)
+  --fleet-concurrency 8   F1: jobs at once per worker, its --concurrency (default 8)
+  --fleet-latency-ms 20   F1: latency of every MotoPress request (default 20)
   --json                  print one JSON document on stdout (progress still goes to stderr)
   -h, --help              this help
 
 PostgreSQL: MPHB_BENCH_DATABASE_URL, else a throwaway PostgreSQL 15 cluster (postgresql-15 installed).
-P1: /usr/bin/chromium (apt-get install -y chromium) and playwright-core (a dev dependency).`;
+P1: /usr/bin/chromium (apt-get install -y chromium) and playwright-core (a dev dependency).
+F1: PostgreSQL (as above); its workers are \`mphb-sync worker\` processes, with this shell's MPHB_FLEET_* settings.`;
 
 export class UsageError extends Error {}
 
-const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'P1'];
+const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'P1', 'F1'];
 // P1's runs of each side unless --runs is given: each is a whole dry run of 10,000 bookings, and the
 // median of 3 already sets aside one cold or disturbed run.
 const PREVIEW_RUNS = 3;
@@ -45,6 +50,7 @@ export function parseBenchOptions(argv) {
   const o = {
     only: ALL, quick: false, sizes: null, fullScale: false, bookings: null, latencyMs: 100, concurrency: null,
     proxyDelayMs: 1, databases: ['postgres', 'pglite'], runs: null, json: false, help: false,
+    fleetTenants: null, fleetWorkers: 4, fleetConcurrency: 8, fleetLatencyMs: 20,
   };
   const rest = [...argv];
   const value = (flag) => {
@@ -80,6 +86,10 @@ export function parseBenchOptions(argv) {
         break;
       }
       case '--runs': o.runs = int(arg, value(arg), 5); break;
+      case '--fleet-tenants': o.fleetTenants = int(arg, value(arg), 1); break;
+      case '--fleet-workers': o.fleetWorkers = int(arg, value(arg), 1); break;
+      case '--fleet-concurrency': o.fleetConcurrency = int(arg, value(arg), 1); break;
+      case '--fleet-latency-ms': o.fleetLatencyMs = int(arg, value(arg), 0); break;
       case '--json': o.json = true; break;
       case '-h': case '--help': o.help = true; break;
       default: throw new UsageError(`unknown option ${arg}`);
@@ -91,6 +101,8 @@ export function parseBenchOptions(argv) {
   o.bookings ??= o.quick ? 1000 : 10000;
   o.previewRuns = o.runs ?? PREVIEW_RUNS;
   o.runs ??= o.quick ? 5 : 7;
+  o.fleetTenants ??= o.quick ? 100 : 1000;
+  if (o.fleetConcurrency > 64) throw new UsageError('--fleet-concurrency takes an integer from 1 to 64 (what `mphb-sync worker --concurrency` allows)');
   // The floor needs the concurrency the client used: its default unless one was given.
   o.floorConcurrency = o.concurrency ?? CLIENT_DEFAULT_CONCURRENCY;
   return o;

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// `npm run bench`: the SPEC §6 budgets B1–B5 and issue #12's P1, each figure a ratio taken within this
-// one run (the same machine, simulator and database for both sides of every ratio), printed with its
-// budget and pass/fail, or as one JSON document with --json. See docs/benchmarks.md. A benchmark, never a timed test.
+// `npm run bench`: the SPEC §6 budgets B1–B5, issue #12's P1 and issue #14's F1, each figure a ratio
+// taken within this one run (the same machine, simulator and database for both sides of every ratio),
+// printed with its budget and pass/fail, or as one JSON document with --json. See docs/benchmarks.md. A
+// benchmark, never a timed test.
 //
 // Processes: the simulator runs in its own process, every sync in a fresh child (its peak RSS is its
 // own), PostgreSQL is a throwaway cluster (or MPHB_BENCH_DATABASE_URL) with a fresh database per
 // scenario, and this process only orchestrates and runs the delay proxy — except P1, which runs both of
 // its sides here (the Node dry run, and the server the browser previews through) against in-memory PGlite.
+// F1's fleet of small hotels is a simulator process of its own (a server per hotel) and its workers are
+// `mphb-sync worker` processes (fleet_runs.mjs).
 import { openBenchPostgres } from './bench_postgres.mjs';
 import { HELP, UsageError, parseBenchOptions } from './bench_options.mjs';
 import { formatReport } from './bench_report.mjs';
@@ -15,6 +18,9 @@ import { coreSpeedFigures, fetchBookingPages } from './core_speed_budget.mjs';
 import { startDelayProxy } from './delay_proxy.mjs';
 import { endToEndFigures } from './end_to_end_budget.mjs';
 import { runEndToEnd } from './end_to_end_runs.mjs';
+import { fleetFigures } from './fleet_budget.mjs';
+import { runFleet, stopFleetWorkers } from './fleet_runs.mjs';
+import { startFleetSimulator } from './fleet_simulator.mjs';
 import { createLoadWatch } from './machine_load.mjs';
 import { memoryFigures } from './memory_budget.mjs';
 import { noopResyncFigures } from './noop_resync_budget.mjs';
@@ -47,13 +53,16 @@ load.sample('start');
 
 // Everything started here is stopped in cleanup(), also on Ctrl-C.
 let sim = null;
+let fleetSim = null;
 let pg = null;
 let proxy = null;
 async function cleanup() {
   await proxy?.stop().catch(() => {});
   await sim?.stop().catch(() => {});
+  await stopFleetWorkers().catch(() => {});
+  await fleetSim?.stop().catch(() => {});
   await pg?.stop().catch(() => {});
-  proxy = sim = pg = null;
+  proxy = sim = fleetSim = pg = null;
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => { cleanup().finally(() => process.exit(130)); });
@@ -62,6 +71,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 const budgets = [];
 let scaling = [];
 let postgresInfo = null;
+let fleetRun = null;
 
 /** Runs one budget's measurement, recording how loaded the machine was while it ran. */
 async function measure(id, fn) {
@@ -84,7 +94,7 @@ try {
     log(`starting the simulator (${hotels.join(', ')}; generating the hotels takes a while)`);
     sim = await startSimulatorProcess({ hotels: hotels.join(','), faults: wants('B1') || wants('B2') ? `e2e:*:latency=${options.latencyMs}` : undefined });
   }
-  const needPostgres = wants('B1') || wants('B2') || (wants('B4') && options.databases.includes('postgres'));
+  const needPostgres = wants('B1') || wants('B2') || wants('F1') || (wants('B4') && options.databases.includes('postgres'));
   if (needPostgres) {
     pg = await openBenchPostgres();
     const target = new URL(pg.url);
@@ -131,6 +141,36 @@ try {
       return memoryFigures(runs, { databases: options.databases });
     });
   }
+
+  // Last: the longest, and it loads every CPU. Its own simulator process (a server per hotel), started
+  // only now; the other hotels' simulator is stopped first, so its memory is not in the machine's way.
+  if (wants('F1')) {
+    await sim?.stop();
+    sim = null;
+    const context = { tenants: options.fleetTenants, workers: options.fleetWorkers, concurrency: options.fleetConcurrency, latencyMs: options.fleetLatencyMs };
+    await measure('F1', async () => {
+      const baselineTenants = options.quick ? 5 : 10;
+      log(`F1: ${options.fleetTenants} small hotels (+ ${baselineTenants} for the sync-all baseline), each its own host, ${options.fleetLatencyMs} ms a request`);
+      let run;
+      try {
+        fleetSim = await startFleetSimulator({ hotels: options.fleetTenants + baselineTenants, latencyMs: options.fleetLatencyMs });
+        log(`F1: fleet simulator up (${fleetSim.hosts} servers in ${fleetSim.startMs} ms)`);
+        run = await runFleet({
+          databaseUrl: await pg.freshDatabase('fleet'), fleet: fleetSim, tenants: options.fleetTenants, workers: options.fleetWorkers,
+          concurrency: options.fleetConcurrency, baselineTenants, oneWorkerTenants: Math.ceil(options.fleetTenants / options.fleetWorkers),
+          fastPollSeconds: 0.5, env: {}, log,
+        });
+      } catch (error) {
+        log(`F1 failed: ${error.message}`);
+        run = { error: error.message };
+      } finally {
+        await fleetSim?.stop().catch(() => {});
+        fleetSim = null;
+      }
+      fleetRun = run;
+      return fleetFigures(run, context);
+    });
+  }
 } finally {
   await cleanup();
 }
@@ -153,11 +193,13 @@ const doc = {
     only: options.only, quick: options.quick, sizes: options.sizes, bookings: options.bookings, latency_ms: options.latencyMs,
     concurrency: options.concurrency ?? `client default (${options.floorConcurrency})`, proxy_delay_ms: options.proxyDelayMs,
     databases: options.databases, runs: options.runs, preview_runs: options.previewRuns,
+    fleet_tenants: options.fleetTenants, fleet_workers: options.fleetWorkers, fleet_concurrency: options.fleetConcurrency, fleet_latency_ms: options.fleetLatencyMs,
   },
   machine: load.summary(),
   postgres: postgresInfo,
   budgets,
   scaling,
+  fleet: fleetRun,
   summary,
   pass: summary.failed === 0,
 };

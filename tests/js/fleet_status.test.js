@@ -13,6 +13,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { SignJWT } from 'jose';
 
+import { openDatabase } from '../../host/db/database.js';
 import { fleetSettings } from '../../host/fleet/fleet_settings.js';
 import { DEAD_LETTER_QUEUE, openJobQueue, SYNC_QUEUE } from '../../host/fleet/job_queue.js';
 import { setSchedules } from '../../host/fleet/schedule_store.js';
@@ -21,6 +22,8 @@ import { openApiDocument } from '../../host/http/openapi_document.js';
 import { createPlatformToken, revokePlatformToken } from '../../host/http/platform_tokens.js';
 import { createStaffToken } from '../../host/http/staff_tokens.js';
 import { startSimulator } from '../../host/simulator/simulator_server.js';
+import { createCipher } from '../../host/tenants/credential_cipher.js';
+import { addTenant } from '../../host/tenants/tenant_store.js';
 import { CLI, runCli } from './support/cli_process.js';
 import { createSyncHarness } from './support/sync_harness.js';
 import { closeTemplates, databaseKinds } from './support/test_databases.js';
@@ -202,13 +205,23 @@ test('serve --schedule keeps scheduled tenants fresh on the embedded database, a
   const env = { DATABASE_URL: '', MPHB_DATA_DIR: dataDir, MPHB_ENCRYPTION_KEY: KEY, MPHB_FLEET_SCHEDULER_SECONDS: '1', MPHB_FLEET_POLL_SECONDS: '0.5' };
   let child = null;
   try {
-    for (const hotel of sim.hotels) {
-      const add = await runCli(['tenant', 'add', '--slug', hotel.name, '--name', hotel.title, '--site-url', hotel.siteUrl,
-        '--consumer-key', hotel.keys.readWrite.key, '--consumer-secret', hotel.keys.readWrite.secret], { env });
-      expect(add.code).toBe(0);
+    // Set up in-process (one open of the embedded database instead of one CLI start per step), then hand
+    // the data directory to the server.
+    let token;
+    const setup = await openDatabase({ url: null, dataDir: join(dataDir, 'pglite') });
+    try {
+      const cipher = await createCipher(KEY);
+      const ids = [];
+      for (const hotel of sim.hotels) {
+        ids.push((await addTenant(setup, cipher, {
+          slug: hotel.name, name: hotel.title, siteUrl: hotel.siteUrl, consumerKey: hotel.keys.readWrite.key, consumerSecret: hotel.keys.readWrite.secret,
+        })).tenant_id);
+      }
+      await setSchedules(setup, ids, { intervalSeconds: 5 });
+      token = (await createPlatformToken(setup)).token;
+    } finally {
+      await setup.close();
     }
-    expect((await runCli(['schedule', 'set', '--all', '--every', '5s'], { env })).code).toBe(0);
-    const token = JSON.parse((await runCli(['token', 'create', '--platform', '--json'], { env })).stdout).token;
 
     child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--schedule'], { env: { ...process.env, ...env } });
     let stdout = '';

@@ -3,7 +3,7 @@
 // SIGINT: stop taking jobs, end running syncs at their next page boundary, hand their tenants back, exit 0.
 import { loadCore } from '../../js/core.js';
 import { openDatabase } from '../db/database.js';
-import { FleetSettingsError, fleetSettings } from '../fleet/fleet_settings.js';
+import { FleetSettingsError, workerSettings } from '../fleet/fleet_settings.js';
 import { startFleetWorker, workerPoolSize } from '../fleet/fleet_worker.js';
 import { createMotoPressClient } from '../motopress/motopress_client.js';
 import { CipherError, createCipher } from '../tenants/credential_cipher.js';
@@ -42,14 +42,9 @@ MPHB_FLEET_RETRY_LIMIT (4), MPHB_FLEET_RETRY_DELAY_SECONDS (30), MPHB_FLEET_HEAR
 SIGTERM/SIGINT: running syncs stop at their next page boundary and their tenants are due again at once; exit 0.
 Exit 2: a bad setting or flag, or no encryption key.`)
     .action(async (opts) => {
-      if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1 || opts.concurrency > 64) {
-        process.stderr.write(`mphb-sync worker: --concurrency must be an integer from 1 to 64, not ${JSON.stringify(opts.concurrency)}\n`);
-        process.exitCode = EXIT_USAGE;
-        return;
-      }
       let settings;
       try {
-        settings = fleetSettings();
+        settings = workerSettings(opts.concurrency);
       } catch (error) {
         if (!(error instanceof FleetSettingsError)) throw error;
         process.stderr.write(`mphb-sync worker: ${error.message}\n`);

@@ -14,8 +14,7 @@ import { hostname } from 'node:os';
 import { runSync } from '../sync/sync_runner.js';
 import { resolveTenant } from '../tenants/tenant_store.js';
 import { openJobQueue, SYNC_QUEUE } from './job_queue.js';
-import { jobOutcome } from './job_outcome.js';
-import { backoffFor, backOffHost, hostBackoff, releaseHostSlot, renewHostSlot, takeHostSlot } from './host_politeness.js';
+import { backOffHost, hostBackoff, releaseHostSlot, renewHostSlot, takeHostSlot } from './host_politeness.js';
 
 // A slot taken by another worker in the same instant as pg-boss let this job through: wait this long for it.
 const SLOT_WAIT_MS = 30_000;
@@ -54,35 +53,55 @@ export async function startFleetWorker({ db, core, clientFor, settings, concurre
   const dueAgain = (tenantId, inSeconds) => db.query(`update public.fleet_schedules
     set next_due_at = now() + make_interval(secs => $2) where tenant_id = $1`, [tenantId, inSeconds]);
 
+  // The core decides; this gathers the facts and applies the answer (wasm/src/fleet_policy.cpp).
+  const decided = (answer) => {
+    if (answer.errors.length > 0) throw Object.assign(new Error(`fleet decision: ${answer.errors[0].path}: ${answer.errors[0].message}`), { code: 'internal_error' });
+    return answer;
+  };
+
   /** @returns {Promise<{status: import('pg-boss').JobResultStatus, output: object}>} */
   async function runJob(job) {
+    const c = await core();
     const { tenant_id: tenantId, host } = job.data ?? {};
+    // How the job ends, by the core's table: what the queue records, and whether the tenant is due at once.
+    const finish = async (tenant, error, extra = {}) => {
+      const end = decided(c.decideFleetJobEnd({ tenant_id: tenant?.tenant_id ?? String(tenantId), error_code: error ? (error.code ?? 'internal_error') : null, stopping: stopping.signal.aborted }));
+      const output = { outcome: end.outcome, ...(error ? { code: error.code ?? 'internal_error', message: error.message, run_id: error.runId ?? null } : {}), ...extra };
+      if (error) log[end.queue_status === 'completed' ? 'info' : 'warn']({ worker: id, tenant: tenant?.slug ?? tenantId, job: job.id, ...output }, 'sync job ended without a complete run');
+      if (end.due_in_seconds !== null && tenant) await dueAgain(tenant.tenant_id, end.due_in_seconds).catch(() => {});
+      return { status: end.queue_status, output };
+    };
     let tenant;
     try {
       tenant = await resolveTenant(db, String(tenantId));
     } catch (error) {
-      if (error.code === 'unknown_tenant') return { status: 'completed', output: { outcome: 'skipped', code: 'unknown_tenant' } };
+      if (error.code === 'unknown_tenant') return finish(null, error);
       throw error;
     }
     const [sched] = await db.query('select enabled from public.fleet_schedules where tenant_id = $1', [tenant.tenant_id]);
-    if (sched && !sched.enabled) return { status: 'completed', output: { outcome: 'skipped', code: 'paused' } };
-
     const backoff = await hostBackoff(db, host);
-    if (backoff) {
-      const seconds = Math.max(1, Math.ceil((backoff.until.getTime() - Date.now()) / 1000)) + Math.floor(Math.random() * 10);
-      await dueAgain(tenant.tenant_id, seconds);
-      log.info({ worker: id, tenant: tenant.slug, host, until: backoff.until.toISOString() }, 'host backing off: deferred');
-      return { status: 'completed', output: { outcome: 'deferred', code: 'host_backoff', until: backoff.until.toISOString() } };
-    }
+    const facts = { tenant_id: tenant.tenant_id, paused: sched ? !sched.enabled : false, host_backoff_until: backoff ? backoff.until.toISOString() : null };
+    const decideStart = (slotFact) => decided(c.decideFleetJobStart({ ...facts, now: new Date().toISOString(), slot: slotFact }));
+    const notRun = async (decision) => {
+      if (decision.action === 'defer') {
+        await dueAgain(tenant.tenant_id, decision.due_in_seconds);
+        log.info({ worker: id, tenant: tenant.slug, host, code: decision.code, due_in_seconds: decision.due_in_seconds }, 'sync job deferred');
+      }
+      return { status: /** @type {const} */ ('completed'), output: { outcome: decision.action === 'defer' ? 'deferred' : 'skipped', code: decision.code, due_in_seconds: decision.due_in_seconds } };
+    };
+    let decision = decideStart(null);
+    if (decision.action !== 'take_slot') return notRun(decision);
+
     const lease = { host, slots: settings.syncsPerHost, holder: `${id}:${job.id}` };
     let slot = await takeHostSlot(db, lease);
     for (const started = Date.now(); slot === null && Date.now() - started < SLOT_WAIT_MS && !stopping.signal.aborted;) {
       await new Promise((resolve) => { setTimeout(resolve, 500 + Math.random() * 500); });
       slot = await takeHostSlot(db, lease);
     }
-    if (slot === null) {
-      await dueAgain(tenant.tenant_id, 15 + Math.floor(Math.random() * 15));
-      return { status: 'completed', output: { outcome: 'deferred', code: 'host_busy' } };
+    decision = decideStart(slot === null ? 'none' : 'taken');
+    if (decision.action !== 'run') {
+      if (slot !== null) await releaseHostSlot(db, { ...lease, slot }).catch(() => {});
+      return notRun(decision);
     }
     const renewal = setInterval(() => { renewHostSlot(db, { ...lease, slot }).catch(() => {}); }, 10_000);
     renewal.unref?.();
@@ -92,24 +111,18 @@ export async function startFleetWorker({ db, core, clientFor, settings, concurre
         concurrency: settings.pagesPerSync,
         onRequest: (event) => {
           if (event.event !== 'end') return;
-          const seconds = backoffFor(event, { minSeconds: settings.hostBackoffSeconds, maxSeconds: settings.hostBackoffMaxSeconds });
-          if (seconds === null) return;
+          const { back_off_seconds: seconds } = c.decideHostBackoff({
+            status: event.status ?? null, retry_in_ms: event.retryInMs ?? null, min_seconds: settings.hostBackoffSeconds, max_seconds: settings.hostBackoffMaxSeconds,
+          });
+          if (seconds === null || seconds === undefined) return;
           backOffHost(db, { host, seconds, reason: `HTTP ${event.status} from ${event.endpoint}` })
             .then(() => log.warn({ worker: id, tenant: tenant.slug, host, status: event.status, seconds }, 'host asked to back off'), () => {});
         },
       });
-      const result = await runSync({ db, core: await core(), tenant, client, kind: 'sync-all', signal });
-      return { status: 'completed', output: { outcome: 'completed', run_id: result.runId, pass: result.counts.pass ?? null } };
+      const result = await runSync({ db, core: c, tenant, client, kind: 'sync-all', signal });
+      return finish(tenant, null, { run_id: result.runId, pass: result.counts.pass ?? null });
     } catch (error) {
-      const outcome = jobOutcome(error, { stopping: stopping.signal.aborted });
-      const output = { outcome, code: error.code ?? 'internal_error', message: error.message, run_id: error.runId ?? null };
-      log[outcome === 'failed' || outcome === 'deadletter' ? 'warn' : 'info']({ worker: id, tenant: tenant.slug, job: job.id, ...output }, 'sync job ended without a complete run');
-      if (outcome === 'handed_back') {
-        await dueAgain(tenant.tenant_id, 0).catch(() => {});
-        return { status: 'completed', output };
-      }
-      if (outcome === 'skipped') return { status: 'completed', output };
-      return { status: outcome, output };
+      return finish(tenant, error);
     } finally {
       clearInterval(renewal);
       await releaseHostSlot(db, { ...lease, slot }).catch(() => {});
@@ -120,6 +133,9 @@ export async function startFleetWorker({ db, core, clientFor, settings, concurre
     localConcurrency: concurrency,
     groupConcurrency: settings.syncsPerHost,
     pollingIntervalSeconds: settings.pollSeconds,
+    // With a backlog, fetch again as soon as a job ends instead of waiting out the poll interval (which
+    // capped a worker at concurrency / poll seconds jobs a second: bench F1).
+    burstWhenReadyExceeds: 1,
     perJobResults: true,
   }, async (jobs) => Promise.all(jobs.map(async (job) => /** @type {Promise<import('pg-boss').JobResult>} */ ((async () => {
     try {

@@ -52,14 +52,3 @@ export async function backOffHost(db, { host, seconds, reason }) {
     on conflict (host) do update set until = greatest(public.fleet_host_backoff.until, excluded.until), reason = excluded.reason, updated_at = now()`,
   [host, seconds, reason]);
 }
-
-/**
- * How long to back off a host after a response, or null when the response asks for none: 429 and 503,
- * for the Retry-After the client honoured (at least `minSeconds`, at most `maxSeconds`).
- * @param {{status?: number|null, retryInMs?: number|null}} response an onRequest 'end' event
- */
-export function backoffFor(response, { minSeconds, maxSeconds }) {
-  if (response.status !== 429 && response.status !== 503) return null;
-  const asked = Math.ceil((response.retryInMs ?? 0) / 1000);
-  return Math.min(maxSeconds, Math.max(minSeconds, asked));
-}

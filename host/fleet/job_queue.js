@@ -55,9 +55,14 @@ export async function openJobQueue(db, settings, { onError = () => {}, supervise
     schedule: false, // mphb-sync's own schedules (public.fleet_schedules) decide what is due
     monitorIntervalSeconds: settings.monitorSeconds,
     superviseIntervalSeconds: settings.monitorSeconds,
+    // The ready count behind the workers' burst fetching (fleet_worker.js) is refreshed this often.
+    queueCacheIntervalSeconds: settings.monitorSeconds,
   });
   boss.on('error', onError);
-  await boss.start();
+  // Workers started together on a fresh database race to install pgboss: a loser's CREATE SCHEMA fails
+  // (duplicate key in pg_namespace) although pg-boss installs under an advisory lock. Its next attempt
+  // (pg-boss waits 1, 2, 4, 8 s between them) finds the schema installed.
+  await boss.start({ attempts: 5 });
   const policy = {
     retryLimit: settings.retryLimit,
     retryDelay: Math.max(1, settings.retryDelaySeconds),

@@ -12,6 +12,7 @@ import { SiteUrlError, checkSiteUrl } from '../tenants/site_url_policy.js';
 import { addTenant } from '../tenants/tenant_store.js';
 import { readLegacyCredentials } from './legacy_credentials.js';
 import { readLegacyRows } from './legacy_reader.js';
+import { getCollectionsTogether } from '../motopress/collections_together.js';
 
 export class AdoptionError extends Error {
   constructor(code, message) {
@@ -103,7 +104,7 @@ export async function adoptTenant(o) {
 
 // Upstream lists, then the legacy bookings the lists lacked looked up one by one, then the core's verdict.
 async function classify({ core, client, tenant, legacy, now }) {
-  const [units, bookings] = await Promise.all([client.getCollection('accommodations'), client.getCollection('bookings')]);
+  const [units, bookings] = await getCollectionsTogether(client, ['accommodations', 'bookings']);
   const input = { tenantId: tenant.tenant_id, now, legacy, accommodations: pagesAsJson(units.bodies), bookings: pagesAsJson(bookings.bodies) };
   let plan = core.planLegacyAdoption(input);
   if (plan.confirm.length > 0 && plan.errors.length === 0) {

@@ -6,6 +6,7 @@ import { PreviewDriver, PreviewStopped } from '../../js/preview_driver.js';
 import { pagesAsJson } from '../motopress/pages_json.js';
 import { SyncError } from '../sync/sync_errors.js';
 import { loadPreviewState } from './preview_state.js';
+import { getCollectionsTogether } from '../motopress/collections_together.js';
 
 /**
  * @param {object} o
@@ -44,7 +45,7 @@ export async function runDryRun({ db, core, tenant, client, clock = () => new Da
     });
     emit({ type: 'progress', stage: 'accommodations', message: 'fetching accommodation types and accommodations' });
     try {
-      const [types, units] = await Promise.all([client.getCollection('accommodation_types'), client.getCollection('accommodations')]);
+      const [types, units] = await getCollectionsTogether(client, ['accommodation_types', 'accommodations']);
       requests += types.requests + units.requests;
       driver.accommodations(pagesAsJson(types.bodies), pagesAsJson(units.bodies));
     } catch (error) {

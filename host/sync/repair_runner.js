@@ -28,6 +28,7 @@ import { ROW_TABLES } from './row_tables.js';
 import { loadStoredAccommodations, loadStoredBookings } from './stored_state.js';
 import { SyncError } from './sync_errors.js';
 import { acquireTenantLock, currentLockHolder, releaseTenantLock, renewTenantLock } from './tenant_lock.js';
+import { getCollectionsTogether } from '../motopress/collections_together.js';
 
 const LEASE_RENEW_MS = 60_000;
 const FETCH_CONCURRENCY = 4;
@@ -316,7 +317,7 @@ export async function runRepair({ db, core, tenant, client, apply = false, clock
     let types;
     let units;
     try {
-      [types, units] = await Promise.all([client.getCollection('accommodation_types'), client.getCollection('accommodations')]);
+      [types, units] = await getCollectionsTogether(client, ['accommodation_types', 'accommodations']);
     } catch (error) {
       if (!error.endpoint) throw error;
       const failure = motoPressFailure(error, 'accommodations', tenant.slug);

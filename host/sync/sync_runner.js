@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { withTransientRetry } from '../db/database_faults.js';
+import { getCollectionsTogether } from '../motopress/collections_together.js';
 import { pagesAsJson } from '../motopress/pages_json.js';
 import { createPageWriteQueue } from './page_write_queue.js';
 import { bookingsPageStatements, markBookingsGone, writeAccommodationsPlan, writeResolvedUnits } from './plan_writer.js';
@@ -300,7 +301,7 @@ export async function runSync({ db, core, tenant, client, kind = 'sync-all', clo
       let types;
       let units;
       try {
-        [types, units] = await Promise.all([client.getCollection('accommodation_types'), client.getCollection('accommodations')]);
+        [types, units] = await getCollectionsTogether(client, ['accommodation_types', 'accommodations']);
       } catch (error) {
         if (!error.endpoint) throw error;
         throw motoPressFailure(error, 'accommodations', tenant.slug, 'accommodations_failed');

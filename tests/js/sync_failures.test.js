@@ -153,6 +153,27 @@ describe.each(databaseKinds())('sync-all failures on %s', (kind) => {
     expect(await lockRows(h.db, tenantId)).toEqual([]);
   });
 
+  test('when one accommodations list fails, the other stops too: no request of the run reaches the site after it ended', async () => {
+    const h = await harness({ hotels: 'indo', seed: 1 });
+    await h.addTenant('indo');
+    // Types fail after one quick retry; accommodations are asked to wait 3 s before their retry (429 with
+    // Retry-After), with the client's real sleep: without stopping it, its retry would come after the run.
+    h.sim.setFaults('indo:accommodation_types:status=500,indo:accommodations:rate-limit=3');
+    const sleep = (ms, signal) => new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
+    });
+    const error = await h.syncAll('indo', { clientOptions: { sleep, retries: 1, backoffMs: 50 } }).catch((e) => e);
+    const ended = Date.now();
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error.code).toBe('accommodations_failed');
+    await new Promise((resolve) => { setTimeout(resolve, 4000); });
+    const accommodations = h.sim.log().filter((e) => e.path.endsWith('/wp-json/mphb/v1/accommodations'));
+    expect(accommodations.length).toBeGreaterThanOrEqual(1);
+    expect(accommodations.filter((e) => e.at > ended)).toEqual([]);
+    h.sim.setFaults('');
+  });
+
   test('a 503 from the 5th bookings request on fails the pass: only whole pages written, nothing marked gone; re-runs converge to a clean run', async () => {
     const seed = 7;
     const tenantId = randomUUID();

@@ -127,7 +127,7 @@ export function fleetFigures(run, { tenants, workers, concurrency, latencyMs }) 
   figures.push(figure({
     id: 'F1.slots', label: 'share of the workers\' job slots holding a job, no-op pass', unit: ' %', informational: true,
     value: round(noop.slot_busy * 100, 1),
-    note: `each pg-boss fetch loop waits the poll interval (${run.settings.pollSeconds} s) minus the job's time before its next fetch, backlog or not`,
+    note: `while jobs wait a fetch loop fetches again as soon as its job ends (burst); idle, it polls every ${run.settings.pollSeconds} s`,
     detail: { first_pass: round(first.slot_busy * 100, 1), job_p50_s: noop.job_seconds.p50 },
   }));
   const fastOk = run.fast_poll && !run.fast_poll.error;

@@ -433,6 +433,8 @@ export interface SyncPassDecision extends Diagnosed {
 /** A fleet job before its run (docs/fleet.md). */
 export interface FleetJobStartInput {
   tenant_id: string;
+  /** default sync_all */
+  job?: 'sync_all' | 'repair';
   now: IsoTimestamp;
   paused?: boolean;
   host_backoff_until?: IsoTimestamp | null;
@@ -442,6 +444,8 @@ export interface FleetJobStartInput {
 export interface FleetJobStartDecision extends Diagnosed {
   action: 'skip' | 'defer' | 'take_slot' | 'run';
   code: 'paused' | 'host_backoff' | 'host_busy' | 'invalid_input' | null;
+  /** what the queue records when the job does not run (a repair is retried, never dropped) */
+  queue_status: 'completed' | 'failed' | null;
   due_in_seconds: number | null;
 }
 export interface FleetJobEndDecision extends Diagnosed {
@@ -464,20 +468,24 @@ export interface FleetReportInput {
   queue_ready: boolean;
   lag_window_seconds?: number;
   tenants: FleetReportTenantFacts[];
-  jobs?: Array<{ tenant_id: string; state: 'created' | 'retry' | 'active'; later?: boolean }>;
-  dead_letters?: Array<{ tenant_id: string; count: number }>;
+  jobs?: Array<{ tenant_id: string; queue?: 'sync_all' | 'repair'; state: 'created' | 'retry' | 'active'; later?: boolean }>;
+  /** dead letters not yet answered by a later success */
+  dead_letters?: Array<{ tenant_id: string; queue?: 'sync_all' | 'repair'; count: number }>;
   lags?: number[];
 }
+export interface FleetQueueFigures { depth: number; running: number; retrying: number; deferred: number; dead_letters: number }
 /** The document of `mphb-sync fleet status --json` and GET /api/fleet/status. */
 export interface FleetReport extends Diagnosed {
   generated_at: IsoTimestamp;
   queue_ready: boolean;
-  queue: { depth: number; running: number; retrying: number; deferred: number; dead_letters: number };
+  queue: FleetQueueFigures;
+  repair_queue: FleetQueueFigures;
   lag_seconds: { p50: number | null; p99: number | null; samples: number; window_seconds: number };
   totals: { tenants: number; scheduled: number; paused: number; stale: number; failing: number; with_dead_letters: number };
   tenants: Array<{
     tenant_id: string; slug: string; enabled: boolean; interval_seconds: number | null;
     state: 'idle' | 'queued' | 'retrying' | 'running';
+    repair_state: 'idle' | 'queued' | 'retrying' | 'running';
     last_success_at: IsoTimestamp | null; last_success_age_seconds: number | null; stale: boolean;
     failures_24h: number; last_error_code: string | null; dead_letters: number;
   }>;
@@ -543,7 +551,7 @@ export declare class MphbCore {
   settleSyncPass(input: SyncPassSettlementInput): Diagnosed & { cursor: SyncCursor | null };
   planLegacyAdoption(input: LegacyAdoptionInput): LegacyAdoptionPlan;
   decideFleetJobStart(input: FleetJobStartInput): FleetJobStartDecision;
-  decideFleetJobEnd(input: { tenant_id?: string; error_code: string | null; stopping: boolean }): FleetJobEndDecision;
+  decideFleetJobEnd(input: { tenant_id?: string; job?: 'sync_all' | 'repair'; error_code: string | null; stopping: boolean }): FleetJobEndDecision;
   decideHostBackoff(input: { status: number | null; retry_in_ms?: number | null; min_seconds: number; max_seconds: number }): Diagnosed & { back_off_seconds: number | null };
   fleetReport(input: FleetReportInput): FleetReport;
   /** @internal */

@@ -1,7 +1,7 @@
 // `mphb-sync fleet status` and GET /api/fleet/status: the facts — tenants and their schedules, the last
-// success and failures from sync_runs, the queue's jobs, dead letters and lags from pgboss.job — gathered
-// here and judged by the core (fleetReport: stale tenants, queue figures, lag p50/p99). Read-only; works
-// before any worker ever started (the queue figures are then zero).
+// success and failures from sync_runs, the queues' jobs (sync_all, repair), dead letters and lags from
+// pgboss.job — gathered here and judged by the core (fleetReport: stale tenants, queue figures, lag
+// p50/p99). Read-only; works before any worker ever started (the queue figures are then zero).
 
 export const LAG_WINDOW_SECONDS = 3600;
 export const FAILURE_WINDOW_SECONDS = 86_400;
@@ -28,6 +28,24 @@ export async function tenantFacts(db, tenantId = null) {
 }
 
 /**
+ * Dead letters per tenant and queue not yet answered: newer than the tenant's last successful Sync All (a
+ * tenant that recovered is not flagged for the 30 days its dead letters are kept). Empty before the queue exists.
+ * @param {object} db @param {string|null} [tenantId]
+ * @returns {Promise<Array<{tenant_id: string, queue: 'sync_all'|'repair', count: number}>>}
+ */
+export async function deadLetterFacts(db, tenantId = null) {
+  const [{ ready }] = await db.query("select to_regclass('pgboss.job') is not null as ready");
+  if (!ready) return [];
+  return db.query(`select d.data->>'tenant_id' as tenant_id, case d.name when 'repair_dlq' then 'repair' else 'sync_all' end as queue,
+      count(*)::int as count
+    from pgboss.job d
+    where d.name in ('sync_all_dlq', 'repair_dlq') and d.state = 'created' and ($1::text is null or d.data->>'tenant_id' = $1::text)
+      and d.created_on > coalesce((select max(r.finished_at) from public.sync_runs r
+        where r.tenant_id::text = d.data->>'tenant_id' and r.status = 'succeeded' and r.kind = 'sync-all'), '-infinity')
+    group by 1, 2`, [tenantId]);
+}
+
+/**
  * @param {object} db
  * @param {import('../../js/core.js').MphbCore} core
  * @param {{now?: Date}} [o]
@@ -38,12 +56,11 @@ export async function fleetStatus(db, core, { now = new Date() } = {}) {
   const [{ ready }] = await db.query("select to_regclass('pgboss.job') is not null as ready");
   const facts = { now: now.toISOString(), queue_ready: ready, lag_window_seconds: LAG_WINDOW_SECONDS, tenants: await tenantFacts(db), jobs: [], dead_letters: [], lags: [] };
   if (ready) {
-    // Queued-or-running jobs (at most one per tenant: its singleton key), dead letters not yet dealt with,
-    // and how long each job started in the window waited after it was due.
-    facts.jobs = await db.query(`select singleton_key as tenant_id, state::text as state, start_after > now() as later
-      from pgboss.job where name = 'sync_all' and state in ('created', 'retry', 'active')`);
-    facts.dead_letters = await db.query(`select data->>'tenant_id' as tenant_id, count(*)::int as count from pgboss.job
-      where name = 'sync_all_dlq' and state = 'created' group by 1`);
+    // Queued-or-running jobs (at most one per tenant and queue: its singleton key), unanswered dead
+    // letters, and how long each scheduled job started in the window waited after it was due.
+    facts.jobs = await db.query(`select singleton_key as tenant_id, name as queue, state::text as state, start_after > now() as later
+      from pgboss.job where name in ('sync_all', 'repair') and state in ('created', 'retry', 'active')`);
+    facts.dead_letters = await deadLetterFacts(db);
     facts.lags = (await db.query(`select extract(epoch from started_on - (data->>'due_at')::timestamptz)::double precision as lag
       from pgboss.job where name = 'sync_all' and started_on > now() - make_interval(secs => $1) and data ? 'due_at'`, [LAG_WINDOW_SECONDS]))
       .map((r) => r.lag);

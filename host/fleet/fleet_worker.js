@@ -11,9 +11,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 
+import { runRepair } from '../sync/repair_runner.js';
+import { SyncError } from '../sync/sync_errors.js';
 import { runSync } from '../sync/sync_runner.js';
 import { resolveTenant } from '../tenants/tenant_store.js';
-import { openJobQueue, SYNC_QUEUE } from './job_queue.js';
+import { openJobQueue, REPAIR_QUEUE, SYNC_QUEUE } from './job_queue.js';
 import { backOffHost, hostBackoff, releaseHostSlot, renewHostSlot, takeHostSlot } from './host_politeness.js';
 
 // A slot taken by another worker in the same instant as pg-boss let this job through: wait this long for it.
@@ -59,13 +61,17 @@ export async function startFleetWorker({ db, core, clientFor, settings, concurre
     return answer;
   };
 
-  /** @returns {Promise<{status: import('pg-boss').JobResultStatus, output: object}>} */
-  async function runJob(job) {
+  /**
+   * One job of `queue`: sync_all (Sync All of the tenant) or repair (an applied repair of the tenant).
+   * @param {object} job @param {'sync_all'|'repair'} queue
+   * @returns {Promise<{status: import('pg-boss').JobResultStatus, output: object}>}
+   */
+  async function runJob(job, queue) {
     const c = await core();
     const { tenant_id: tenantId, host } = job.data ?? {};
     // How the job ends, by the core's table: what the queue records, and whether the tenant is due at once.
     const finish = async (tenant, error, extra = {}) => {
-      const end = decided(c.decideFleetJobEnd({ tenant_id: tenant?.tenant_id ?? String(tenantId), error_code: error ? (error.code ?? 'internal_error') : null, stopping: stopping.signal.aborted }));
+      const end = decided(c.decideFleetJobEnd({ tenant_id: tenant?.tenant_id ?? String(tenantId), job: queue, error_code: error ? (error.code ?? 'internal_error') : null, stopping: stopping.signal.aborted }));
       const output = { outcome: end.outcome, ...(error ? { code: error.code ?? 'internal_error', message: error.message, run_id: error.runId ?? null } : {}), ...extra };
       if (error) log[end.queue_status === 'completed' ? 'info' : 'warn']({ worker: id, tenant: tenant?.slug ?? tenantId, job: job.id, ...output }, 'sync job ended without a complete run');
       if (end.due_in_seconds !== null && tenant) await dueAgain(tenant.tenant_id, end.due_in_seconds).catch(() => {});
@@ -81,13 +87,11 @@ export async function startFleetWorker({ db, core, clientFor, settings, concurre
     const [sched] = await db.query('select enabled from public.fleet_schedules where tenant_id = $1', [tenant.tenant_id]);
     const backoff = await hostBackoff(db, host);
     const facts = { tenant_id: tenant.tenant_id, paused: sched ? !sched.enabled : false, host_backoff_until: backoff ? backoff.until.toISOString() : null };
-    const decideStart = (slotFact) => decided(c.decideFleetJobStart({ ...facts, now: new Date().toISOString(), slot: slotFact }));
+    const decideStart = (slotFact) => decided(c.decideFleetJobStart({ ...facts, job: queue, now: new Date().toISOString(), slot: slotFact }));
     const notRun = async (decision) => {
-      if (decision.action === 'defer') {
-        await dueAgain(tenant.tenant_id, decision.due_in_seconds);
-        log.info({ worker: id, tenant: tenant.slug, host, code: decision.code, due_in_seconds: decision.due_in_seconds }, 'sync job deferred');
-      }
-      return { status: /** @type {const} */ ('completed'), output: { outcome: decision.action === 'defer' ? 'deferred' : 'skipped', code: decision.code, due_in_seconds: decision.due_in_seconds } };
+      if (decision.due_in_seconds !== null) await dueAgain(tenant.tenant_id, decision.due_in_seconds);
+      if (decision.action === 'defer') log.info({ worker: id, queue, tenant: tenant.slug, host, code: decision.code, due_in_seconds: decision.due_in_seconds }, 'job deferred');
+      return { status: decision.queue_status, output: { outcome: decision.action === 'defer' ? 'deferred' : 'skipped', code: decision.code, due_in_seconds: decision.due_in_seconds } };
     };
     let decision = decideStart(null);
     if (decision.action !== 'take_slot') return notRun(decision);
@@ -119,6 +123,14 @@ export async function startFleetWorker({ db, core, clientFor, settings, concurre
             .then(() => log.warn({ worker: id, tenant: tenant.slug, host, status: event.status, seconds }, 'host asked to back off'), () => {});
         },
       });
+      if (queue === REPAIR_QUEUE) {
+        const report = await runRepair({ db, core: c, tenant, client, apply: true });
+        // Rows it could not repair: retried with backoff (then dead-lettered), like a failed run.
+        if (report.status === 'incomplete') {
+          return finish(tenant, Object.assign(new SyncError('repair_incomplete', `tenant ${tenant.slug}: the repair left ${report.unrepairable.length} rows unrepaired`), { runId: report.run_id }));
+        }
+        return finish(tenant, null, { run_id: report.run_id, status: report.status, rows: report.rows.length });
+      }
       const result = await runSync({ db, core: c, tenant, client, kind: 'sync-all', signal });
       return finish(tenant, null, { run_id: result.runId, pass: result.counts.pass ?? null });
     } catch (error) {
@@ -129,23 +141,26 @@ export async function startFleetWorker({ db, core, clientFor, settings, concurre
     }
   }
 
-  await boss.work(SYNC_QUEUE, {
-    localConcurrency: concurrency,
-    groupConcurrency: settings.syncsPerHost,
-    pollingIntervalSeconds: settings.pollSeconds,
-    // With a backlog, fetch again as soon as a job ends instead of waiting out the poll interval (which
-    // capped a worker at concurrency / poll seconds jobs a second: bench F1).
-    burstWhenReadyExceeds: 1,
-    perJobResults: true,
-  }, async (jobs) => Promise.all(jobs.map(async (job) => /** @type {Promise<import('pg-boss').JobResult>} */ ((async () => {
-    try {
-      return { id: job.id, ...(await runJob(job)) };
-    } catch (error) {
-      // The database failed around the run (not inside it): retry with backoff.
-      log.warn({ worker: id, job: job.id, err: error.message }, 'sync job failed');
-      return { id: job.id, status: 'failed', output: { outcome: 'failed', code: error.code ?? 'internal_error', message: error.message } };
-    }
-  })()))));
+  // Both queues share the host slots; repairs are rare, one at a time per worker.
+  for (const [queue, localConcurrency] of /** @type {Array<['sync_all'|'repair', number]>} */ ([[SYNC_QUEUE, concurrency], [REPAIR_QUEUE, 1]])) {
+    await boss.work(queue, {
+      localConcurrency,
+      groupConcurrency: settings.syncsPerHost,
+      pollingIntervalSeconds: settings.pollSeconds,
+      // With a backlog, fetch again as soon as a job ends instead of waiting out the poll interval (which
+      // capped a worker at concurrency / poll seconds jobs a second: bench F1).
+      burstWhenReadyExceeds: 1,
+      perJobResults: true,
+    }, async (jobs) => Promise.all(jobs.map(async (job) => /** @type {Promise<import('pg-boss').JobResult>} */ ((async () => {
+      try {
+        return { id: job.id, ...(await runJob(job, queue)) };
+      } catch (error) {
+        // The database failed around the run (not inside it): retry with backoff.
+        log.warn({ worker: id, queue, job: job.id, err: error.message }, 'job failed');
+        return { id: job.id, status: 'failed', output: { outcome: 'failed', code: error.code ?? 'internal_error', message: error.message } };
+      }
+    })()))));
+  }
   log.info({ worker: id, concurrency, syncsPerHost: settings.syncsPerHost, pagesPerSync: settings.pagesPerSync }, 'fleet worker started');
 
   let stopped = null;

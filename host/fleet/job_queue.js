@@ -2,14 +2,17 @@
 // the PGlite instance in-process, or the postgres.js pool — so there is one pool and one set of
 // credentials. pg-boss creates and migrates its own schema (pgboss) when a queue is opened.
 //
-// Queues: `sync_all` (policy exclusive: at most one queued-or-running job per tenant, the tenant id its
-// singleton key; the job's group is its MotoPress host) and `sync_all_dlq`, where a job lands after its
-// last retry. Jobs are added by public.fleet_enqueue / fleet_enqueue_due (SQL), never here, so pg_cron and
-// the workers share one definition of a job.
+// Queues: `sync_all` (scheduled syncs) and `repair` (repairs on request: `mphb-sync fleet enqueue --job
+// repair`), both policy exclusive — at most one queued-or-running job per tenant and queue, the tenant id its
+// singleton key; the job's group is its MotoPress host — and `sync_all_dlq` / `repair_dlq`, where a job
+// lands after its last retry. Jobs are added by public.fleet_enqueue / fleet_enqueue_due (SQL), never here,
+// so pg_cron, the CLI and the workers share one definition of a job.
 import { PgBoss, fromPglite } from 'pg-boss';
 
 export const SYNC_QUEUE = 'sync_all';
 export const DEAD_LETTER_QUEUE = 'sync_all_dlq';
+export const REPAIR_QUEUE = 'repair';
+export const REPAIR_DEAD_LETTER_QUEUE = 'repair_dlq';
 
 /** pg-boss's database contract over postgres.js (pg-boss has no built-in adapter for it). */
 function fromPostgresJs(db) {
@@ -72,11 +75,13 @@ export async function openJobQueue(db, settings, { onError = () => {}, supervise
     expireInSeconds: settings.expireSeconds,
     deleteAfterSeconds: 7 * 86_400,
   };
-  if (!(await boss.getQueue(DEAD_LETTER_QUEUE))) await boss.createQueue(DEAD_LETTER_QUEUE, { policy: 'standard', retentionSeconds: 30 * 86_400 });
-  if (!(await boss.getQueue(SYNC_QUEUE))) {
-    await boss.createQueue(SYNC_QUEUE, { policy: 'exclusive', deadLetter: DEAD_LETTER_QUEUE, ...policy });
-  } else {
-    await boss.updateQueue(SYNC_QUEUE, { deadLetter: DEAD_LETTER_QUEUE, ...policy });
+  for (const [queue, deadLetter] of [[SYNC_QUEUE, DEAD_LETTER_QUEUE], [REPAIR_QUEUE, REPAIR_DEAD_LETTER_QUEUE]]) {
+    if (!(await boss.getQueue(deadLetter))) await boss.createQueue(deadLetter, { policy: 'standard', retentionSeconds: 30 * 86_400 });
+    if (!(await boss.getQueue(queue))) {
+      await boss.createQueue(queue, { policy: 'exclusive', deadLetter, ...policy });
+    } else {
+      await boss.updateQueue(queue, { deadLetter, ...policy });
+    }
   }
   return boss;
 }

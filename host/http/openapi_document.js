@@ -78,13 +78,15 @@ const repairReport = {
   },
 };
 const nullableNumber = { type: ['number', 'null'] };
+const queueFigures = { type: 'object', properties: { depth: { type: 'integer' }, running: { type: 'integer' }, retrying: { type: 'integer' }, deferred: { type: 'integer' }, dead_letters: { type: 'integer' } } };
 const fleetStatusSchema = {
   type: 'object',
-  required: ['generated_at', 'queue_ready', 'queue', 'lag_seconds', 'totals', 'tenants'],
+  required: ['generated_at', 'queue_ready', 'queue', 'repair_queue', 'lag_seconds', 'totals', 'tenants'],
   properties: {
     generated_at: { type: 'string', format: 'date-time' },
     queue_ready: { type: 'boolean', description: 'false until the first worker created the queue' },
-    queue: { type: 'object', properties: { depth: { type: 'integer' }, running: { type: 'integer' }, retrying: { type: 'integer' }, deferred: { type: 'integer' }, dead_letters: { type: 'integer' } } },
+    queue: { ...queueFigures, description: 'the sync_all queue (scheduled syncs)' },
+    repair_queue: { ...queueFigures, description: 'the repair queue (repairs on request)' },
     lag_seconds: { type: 'object', properties: { p50: nullableNumber, p99: nullableNumber, samples: { type: 'integer' }, window_seconds: { type: 'integer' } } },
     totals: { type: 'object', properties: { tenants: { type: 'integer' }, scheduled: { type: 'integer' }, paused: { type: 'integer' }, stale: { type: 'integer' }, failing: { type: 'integer' }, with_dead_letters: { type: 'integer' } } },
     tenants: {
@@ -94,9 +96,11 @@ const fleetStatusSchema = {
         properties: {
           tenant_id: { type: 'string', format: 'uuid' }, slug: { type: 'string' }, enabled: { type: 'boolean' }, interval_seconds: { type: ['integer', 'null'] },
           state: { type: 'string', enum: ['idle', 'queued', 'retrying', 'running'] },
+          repair_state: { type: 'string', enum: ['idle', 'queued', 'retrying', 'running'] },
           last_success_at: { type: ['string', 'null'], format: 'date-time' }, last_success_age_seconds: { type: ['integer', 'null'] },
           stale: { type: 'boolean', description: 'scheduled, and the last success is older than 3× the interval' },
-          failures_24h: { type: 'integer' }, last_error_code: { type: ['string', 'null'] }, dead_letters: { type: 'integer' },
+          failures_24h: { type: 'integer' }, last_error_code: { type: ['string', 'null'] },
+          dead_letters: { type: 'integer', description: 'dead letters (both queues) newer than the last successful Sync All' },
         },
       },
     },

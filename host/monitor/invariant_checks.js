@@ -1,7 +1,8 @@
 // The monitor: invariants I1–I7 (SPEC §2) checked by name with SQL straight against the tables, per
-// tenant, with counts and sample offending ids, plus the age of the last successful sync and whether a
-// scheduled tenant is stale (the core's fleetReport: last success older than 3× its interval).
-import { tenantFacts } from '../fleet/fleet_status.js';
+// tenant, with counts and sample offending ids, plus the age of the last successful sync, whether a
+// scheduled tenant is stale (the core's fleetReport: last success older than 3× its interval), and its
+// fleet jobs that failed for good (dead letters newer than its last success).
+import { deadLetterFacts, tenantFacts } from '../fleet/fleet_status.js';
 
 
 // Each query returns (tenant_id, id) of offending rows; `$1` is the tenant filter (null: all tenants).
@@ -98,20 +99,24 @@ async function defaultCore() {
  * @param {Date} [now]
  * @param {import('../../js/core.js').MphbCore} [core] judges staleness (default: one loaded here)
  * @returns {Promise<{ok: boolean, tenants: Array<{tenant_id, slug, name, ok, last_success_at, last_success_age_seconds,
- *   schedule: {enabled: boolean, interval_seconds: number}|null, stale: boolean,
- *   invariants: Array<{name, ok, count, samples: string[]}>}>}>}  ok: every invariant holds and no tenant is stale
+ *   schedule: {enabled: boolean, interval_seconds: number}|null, stale: boolean, dead_letters: number,
+ *   invariants: Array<{name, ok, count, samples: string[]}>}>}>}  ok: every invariant holds, no tenant is stale
+ *   and none has a dead letter newer than its last success (a fleet job that failed for good)
  */
 export async function checkInvariants(db, tenantId = null, now = new Date(), core = undefined) {
   const facts = await tenantFacts(db, tenantId);
-  const judged = (core ?? await defaultCore()).fleetReport({ now: now.toISOString(), queue_ready: false, tenants: facts });
+  const judged = (core ?? await defaultCore()).fleetReport({
+    now: now.toISOString(), queue_ready: false, tenants: facts, dead_letters: await deadLetterFacts(db, tenantId),
+  });
   if (judged.errors.length > 0) throw new Error(`monitor: ${judged.errors[0].path}: ${judged.errors[0].message}`);
   const results = new Map(facts.map((t, i) => {
-    const { stale, last_success_at: lastSuccess, last_success_age_seconds: age } = judged.tenants[i];
+    const { stale, last_success_at: lastSuccess, last_success_age_seconds: age, dead_letters: deadLetters } = judged.tenants[i];
     return [t.tenant_id, {
-      tenant_id: t.tenant_id, slug: t.slug, name: t.name, ok: !stale,
+      tenant_id: t.tenant_id, slug: t.slug, name: t.name, ok: !stale && deadLetters === 0,
       last_success_at: lastSuccess, last_success_age_seconds: age,
       schedule: t.interval_seconds ? { enabled: t.enabled, interval_seconds: t.interval_seconds } : null,
       stale,
+      dead_letters: deadLetters,
       invariants: [],
     }];
   }));

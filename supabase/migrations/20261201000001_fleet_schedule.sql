@@ -142,28 +142,32 @@ drop trigger if exists fleet_schedule_new_integration on public.integration_conf
 create trigger fleet_schedule_new_integration after insert on public.integration_configs
   for each row execute function public.fleet_schedule_new_integration();
 
--- Enqueues one sync_all job for `p_tenant_id` now (queued-or-running jobs of the tenant make it a no-op:
--- the queue's `exclusive` policy). Job data: {tenant_id, host, due_at}; the job's group is the host, so
--- workers fetch at most `slots` jobs of one host at once. Returns whether a job was added; false too when
--- no worker has ever started (no pgboss schema or no sync_all queue yet).
-create or replace function public.fleet_enqueue(p_tenant_id uuid, p_due_at timestamptz default now()) returns boolean
-language plpgsql as $$
+-- Enqueues one job of queue `p_job` — sync_all (what schedules enqueue) or repair (on request) — for
+-- `p_tenant_id` (queued-or-running jobs of the tenant in that queue make it a no-op: the queue's `exclusive`
+-- policy). Job data: {tenant_id, host, due_at}; the job's group is the host, so workers fetch at most
+-- `slots` jobs of one host at once. Returns whether a job was added; false too when no worker has ever
+-- started (no pgboss schema or no such queue yet).
+create or replace function public.fleet_enqueue(p_tenant_id uuid, p_due_at timestamptz default now(), p_job text default 'sync_all')
+returns boolean language plpgsql as $$
 declare
   added integer;
 begin
+  if p_job not in ('sync_all', 'repair') then
+    raise exception 'fleet_enqueue: p_job must be sync_all or repair, not %', p_job using errcode = '22023';
+  end if;
   if to_regclass('pgboss.job') is null or to_regclass('pgboss.queue') is null then
     return false;
   end if;
   execute $q$
     insert into pgboss.job (name, data, singleton_key, group_id, policy, retry_limit, retry_delay, retry_backoff,
                             retry_delay_max, expire_seconds, deletion_seconds, keep_until, heartbeat_seconds, dead_letter)
-    select 'sync_all', jsonb_build_object('tenant_id', c.tenant_id, 'host', public.fleet_host_of(c.site_url), 'due_at', $2),
+    select q.name, jsonb_build_object('tenant_id', c.tenant_id, 'host', public.fleet_host_of(c.site_url), 'due_at', $2),
            c.tenant_id::text, public.fleet_host_of(c.site_url), q.policy, q.retry_limit, q.retry_delay, q.retry_backoff,
            q.retry_delay_max, q.expire_seconds, q.deletion_seconds, now() + make_interval(secs => q.retention_seconds),
            q.heartbeat_seconds, q.dead_letter
       from public.integration_configs c cross join pgboss.queue q
-     where c.tenant_id = $1 and c.integration_type = 'motopress' and q.name = 'sync_all'
-    on conflict do nothing$q$ using p_tenant_id, p_due_at;
+     where c.tenant_id = $1 and c.integration_type = 'motopress' and q.name = $3
+    on conflict do nothing$q$ using p_tenant_id, p_due_at, p_job;
   get diagnostics added = row_count;
   return added > 0;
 end;

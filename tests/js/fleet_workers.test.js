@@ -52,6 +52,7 @@ describePostgres('fleet workers: real worker processes on PostgreSQL', () => {
     try {
       expect(opened.map((o) => (o.status === 'fulfilled' ? 'started' : o.reason.message))).toEqual(['started', 'started', 'started']);
       expect(await fresh.query("select name, policy, dead_letter from pgboss.queue order by name")).toEqual([
+        { name: 'repair', policy: 'exclusive', dead_letter: 'repair_dlq' }, { name: 'repair_dlq', policy: 'standard', dead_letter: null },
         { name: 'sync_all', policy: 'exclusive', dead_letter: 'sync_all_dlq' }, { name: 'sync_all_dlq', policy: 'standard', dead_letter: null },
       ]);
     } finally {
@@ -342,8 +343,74 @@ describePostgres('fleet workers: real worker processes on PostgreSQL', () => {
     expect(row('fine')).toMatchObject({ dead_letters: 0, failures_24h: 0, stale: false });
 
     expect(await fleet.stopWorkers()).toEqual([{ code: 0, signal: null }, { code: 0, signal: null }]);
-    // Nobody consumes the dead letter: it waits for an operator.
+    // Nobody consumes the dead letter: it waits for an operator, and the monitor shows it.
     expect((await jobsOf(db, broken.tenant_id, 'sync_all_dlq')).map((j) => j.state)).toEqual(['created']);
     expect(await monitorProblems(db, fine.tenant_id)).toBeNull();
+    expect(await monitorProblems(db, broken.tenant_id)).toMatchObject({ dead_letters: 1, stale: false, invariants: [] });
+
+    // The site is fixed and the tenant synced again: its dead letter is answered (kept for inspection, no
+    // longer flagged) and the monitor is green.
+    fleet.sims[0].setFaults('');
+    const again = fleet.startWorker('C', { MPHB_FLEET_HOST_REQUESTS: '8' });
+    await workerStarted(again);
+    expect(await enqueue(db, broken.tenant_id)).toBe(true);
+    await waitFor('broken synced', async () => ((await runsOf(db, broken.tenant_id)).some((r) => r.status === 'succeeded') ? true : null), { timeoutMs: 60_000 });
+    expect(await monitorProblems(db, broken.tenant_id)).toBeNull();
+    const after = JSON.parse((await runCli(['fleet', 'status', '--json'], { env: { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: FLEET_KEY } })).stdout);
+    expect(after.tenants.find((t) => t.slug === 'broken')).toMatchObject({ dead_letters: 0 });
+    expect(after.queue.dead_letters).toBe(0);
+    expect((await jobsOf(db, broken.tenant_id, 'sync_all_dlq')).map((j) => j.state)).toEqual(['created']);
+  });
+
+  test('fleet enqueue --job repair: a worker applies the repair of a damaged tenant (monitor red, then green)', async () => {
+    fleet = await createFleet({ hosts: [{ hotels: 'damaged=indo' }] });
+    const { db } = fleet;
+    const damaged = fleet.tenant('damaged');
+    const env = { DATABASE_URL: db.testUrl, MPHB_ENCRYPTION_KEY: FLEET_KEY };
+    await scheduleEvery(db, [damaged.tenant_id], 3600);
+    // Before any worker there is no queue: enqueue says so (exit 1) and adds nothing.
+    const early = await runCli(['fleet', 'enqueue', '--job', 'repair', '--tenant', 'damaged'], { env });
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/no queue yet: start a worker first/);
+    expect((await runCli(['fleet', 'enqueue', '--job', 'vacuum', '--all'], { env })).code).toBe(2);
+
+    const worker = fleet.startWorker('A', { MPHB_FLEET_HOST_REQUESTS: '8' });
+    await workerStarted(worker);
+    expect(await enqueue(db, damaged.tenant_id)).toBe(true);
+    await waitFor('the first sync', async () => ((await runsOf(db, damaged.tenant_id)).some((r) => r.status === 'succeeded') ? true : null), { timeoutMs: 60_000 });
+    // Damage rows by hand (what repair exists for): one reservation loses its rooms (I2, I7: the monitor
+    // sees it), and the second room of another points at the wrong unit (found by repair's own checks).
+    const [single] = await db.query(`select id from public.guest_reservations where tenant_id = $1 and room_count = 1 and status = 'active' order by external_booking_id limit 1`, [damaged.tenant_id]);
+    const [multi] = await db.query(`select id from public.guest_reservations where tenant_id = $1 and room_count > 1 and status = 'active' order by external_booking_id limit 1`, [damaged.tenant_id]);
+    const [right] = await db.query('select accommodation_unit_id from public.reservation_accommodations where reservation_id = $1 and position = 1', [multi.id]);
+    const [wrong] = await db.query('select id from hotels.accommodation_units where tenant_id = $1 and id <> $2 and not is_placeholder order by mphb_accommodation_id limit 1', [damaged.tenant_id, right.accommodation_unit_id]);
+    await db.transaction(async (tx) => {
+      await tx.query('set local session_replication_role = replica');
+      await tx.query('delete from public.reservation_accommodations where reservation_id = $1', [single.id]);
+      await tx.query('update public.reservation_accommodations set accommodation_unit_id = $2 where reservation_id = $1 and position = 1', [multi.id, wrong.id]);
+    });
+    const red = await monitorProblems(db, damaged.tenant_id);
+    expect(red.invariants.map((i) => i.name)).toEqual(expect.arrayContaining(['I2 junction-complete', 'I7 atomic-booking']));
+
+    // (One queued-or-running repair per tenant: the repair queue's policy is exclusive, checked in the
+    // first test; the exclusive rule itself in fleet_schedule.test.js.)
+    const first = await runCli(['fleet', 'enqueue', '--job', 'repair', '--all', '--json'], { env });
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ job: 'repair', added: 1, already_queued: 0, tenants: ['damaged'] });
+    await expect(db.query("select public.fleet_enqueue($1, now(), 'vacuum')", [damaged.tenant_id])).rejects.toThrow(/p_job must be sync_all or repair/);
+
+    const [job] = await waitFor('the repair job done', async () => {
+      const jobs = await jobsOf(db, damaged.tenant_id, 'repair');
+      return jobs.length === 1 && jobs[0].state === 'completed' ? jobs : null;
+    }, { timeoutMs: 90_000, intervalMs: 500 });
+    expect(job.output).toMatchObject({ outcome: 'completed', status: 'repaired' });
+    const repairRuns = (await runsOf(db, damaged.tenant_id)).filter((r) => r.kind === 'repair');
+    expect(repairRuns.map((r) => r.status)).toEqual(['succeeded']);
+    const [fixed] = await db.query('select accommodation_unit_id from public.reservation_accommodations where reservation_id = $1 and position = 1', [multi.id]);
+    expect(fixed.accommodation_unit_id).toBe(right.accommodation_unit_id);
+    const [{ rooms }] = await db.query('select count(*)::int as rooms from public.reservation_accommodations where reservation_id = $1', [single.id]);
+    expect(rooms).toBe(1);
+    expect(await monitorProblems(db, damaged.tenant_id)).toBeNull();
+    expect(await fleet.stopWorkers()).toEqual([{ code: 0, signal: null }]);
   });
 });

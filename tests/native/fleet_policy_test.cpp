@@ -58,6 +58,21 @@ TEST(FleetJobStart, SlotThenRunOrDefer) {
   EXPECT_LT(busy["due_in_seconds"].get<int64_t>(), 30);
 }
 
+TEST(FleetJobStart, ARepairIsNeverDroppedOrPaused) {
+  const json paused = start({{"tenant_id", "t"}, {"job", "repair"}, {"now", kNow}, {"paused", true}});
+  EXPECT_EQ(paused["action"], "take_slot");
+  const json backoff =
+      start({{"tenant_id", "t"}, {"job", "repair"}, {"now", kNow}, {"host_backoff_until", "2026-12-01T12:05:00.000Z"}});
+  EXPECT_EQ(backoff["action"], "defer");
+  EXPECT_EQ(backoff["queue_status"], "failed");  // the queue retries it with backoff
+  EXPECT_TRUE(backoff["due_in_seconds"].is_null());
+  const json busy = start({{"tenant_id", "t"}, {"job", "repair"}, {"now", kNow}, {"slot", "none"}});
+  EXPECT_EQ(busy["queue_status"], "failed");
+  const json scheduled = start({{"tenant_id", "t"}, {"now", kNow}, {"slot", "none"}});
+  EXPECT_EQ(scheduled["queue_status"], "completed");
+  EXPECT_FALSE(start({{"tenant_id", "t"}, {"job", "backup"}, {"now", kNow}})["errors"].empty());
+}
+
 TEST(FleetJobStart, BadInputIsAnErrorValueNamingTheField) {
   const json out = start({{"tenant_id", "t"}, {"now", "yesterday"}, {"slot", "maybe"}});
   EXPECT_EQ(out["action"], "skip");
@@ -102,6 +117,15 @@ TEST(FleetJobEnd, TheOutcomeTable) {
     EXPECT_TRUE(out["errors"].empty());
   }
   EXPECT_FALSE(end({{"error_code", 42}})["errors"].empty());
+}
+
+TEST(FleetJobEnd, ARepairThatMeetsAnotherRunWaitsItsTurn) {
+  EXPECT_EQ(end({{"job", "repair"}, {"error_code", "already_running"}, {"stopping", false}})["outcome"], "failed");
+  EXPECT_EQ(end({{"job", "sync_all"}, {"error_code", "already_running"}, {"stopping", false}})["outcome"], "skipped");
+  EXPECT_EQ(end({{"job", "repair"}, {"error_code", nullptr}, {"stopping", false}})["outcome"], "completed");
+  EXPECT_EQ(end({{"job", "repair"}, {"error_code", "interrupted"}, {"stopping", true}})["outcome"], "failed");
+  EXPECT_EQ(end({{"job", "repair"}, {"error_code", "unknown_tenant"}, {"stopping", false}})["outcome"], "skipped");
+  EXPECT_FALSE(end({{"job", "vacuum"}, {"error_code", nullptr}})["errors"].empty());
 }
 
 TEST(HostBackoff, OnlyTooManyRequestsAndUnavailableBackTheHostOff) {
@@ -172,6 +196,32 @@ TEST(FleetReport, QueueFiguresPerTenantAndLagPercentiles) {
   EXPECT_DOUBLE_EQ(out["lag_seconds"]["p99"].get<double>(), 99.01);
   EXPECT_EQ(out["lag_seconds"]["samples"], 100);
   EXPECT_EQ(out["totals"]["with_dead_letters"], 1);
+  EXPECT_EQ(out["repair_queue"], json({{"depth", 0}, {"running", 0}, {"retrying", 0}, {"deferred", 0}, {"dead_letters", 0}}));
+  EXPECT_EQ(out["tenants"][0]["repair_state"], "idle");
+}
+
+TEST(FleetReport, RepairJobsAreTheirOwnQueueAndTheirDeadLettersCountForTheTenant) {
+  const json out =
+      report({{"now", kNow},
+              {"queue_ready", true},
+              {"tenants", {tenant("a", true, 60, nullptr), tenant("b", true, 60, nullptr)}},
+              {"jobs",
+               {{{"tenant_id", "a"}, {"queue", "sync_all"}, {"state", "created"}},
+                {{"tenant_id", "a"}, {"queue", "repair"}, {"state", "active"}},
+                {{"tenant_id", "b"}, {"queue", "repair"}, {"state", "retry"}}}},
+              {"dead_letters", {{{"tenant_id", "b"}, {"queue", "repair"}, {"count", 1}}, {{"tenant_id", "b"}, {"count", 1}}}}});
+  ASSERT_TRUE(out["errors"].empty()) << out["errors"].dump();
+  EXPECT_EQ(out["queue"], json({{"depth", 1}, {"running", 0}, {"retrying", 0}, {"deferred", 0}, {"dead_letters", 1}}));
+  EXPECT_EQ(out["repair_queue"], json({{"depth", 1}, {"running", 1}, {"retrying", 1}, {"deferred", 0}, {"dead_letters", 1}}));
+  EXPECT_EQ(out["tenants"][0]["state"], "queued");
+  EXPECT_EQ(out["tenants"][0]["repair_state"], "running");
+  EXPECT_EQ(out["tenants"][1]["state"], "idle");
+  EXPECT_EQ(out["tenants"][1]["repair_state"], "retrying");
+  EXPECT_EQ(out["tenants"][1]["dead_letters"], 2);
+  EXPECT_FALSE(report({{"now", kNow},
+                       {"tenants", json::array()},
+                       {"jobs", {{{"tenant_id", "a"}, {"queue", "backup"}, {"state", "created"}}}}})["errors"]
+                   .empty());
 }
 
 TEST(FleetReport, NoJobsNoLag) {

@@ -88,26 +88,34 @@ std::string decide_fleet_job_start_json(std::string_view input) {
   const auto doc = parse_input(input, d);
   const json in = doc.value_or(json::object());
   const std::string tenant_id = string_or(in, "tenant_id");
+  const std::string job = string_or(in, "job", "sync_all");
+  if (job != "sync_all" && job != "repair") d.error("invalid_value", "job", "job must be sync_all or repair");
   const auto now = read_time(in, "now", "now", true, d);
   const auto until = read_time(in, "host_backoff_until", "host_backoff_until", false, d);
   const std::string slot = string_or(in, "slot");
   if (in.contains("slot") && !in["slot"].is_null() && slot != "taken" && slot != "none") {
     d.error("invalid_value", "slot", "slot must be null, \"taken\" or \"none\"");
   }
-  json out = {{"action", "skip"}, {"code", "invalid_input"}, {"due_in_seconds", nullptr}};
+  // A scheduled sync that cannot start is due again through its schedule (no retry spent); a repair, asked
+  // for once, is retried by the queue instead (its backoff), so it is never dropped.
+  const auto defer = [&job](const char* code, int64_t seconds) {
+    if (job == "repair")
+      return json{{"action", "defer"}, {"code", code}, {"queue_status", "failed"}, {"due_in_seconds", nullptr}};
+    return json{{"action", "defer"}, {"code", code}, {"queue_status", "completed"}, {"due_in_seconds", seconds}};
+  };
+  json out = {{"action", "skip"}, {"code", "invalid_input"}, {"queue_status", "failed"}, {"due_in_seconds", nullptr}};
   if (d.error_count() == 0) {
-    if (bool_or(in, "paused", false)) {
-      out = {{"action", "skip"}, {"code", "paused"}, {"due_in_seconds", nullptr}};
+    if (job == "sync_all" && bool_or(in, "paused", false)) {
+      out = {{"action", "skip"}, {"code", "paused"}, {"queue_status", "completed"}, {"due_in_seconds", nullptr}};
     } else if (until && *until > *now) {
       // Due again when the host's backoff ends, spread over 10 s so its tenants do not all return at once.
-      const int64_t seconds = (*until - *now + 999) / 1000;
-      out = {{"action", "defer"}, {"code", "host_backoff"}, {"due_in_seconds", seconds + jitter(tenant_id, 10)}};
+      out = defer("host_backoff", (*until - *now + 999) / 1000 + jitter(tenant_id, 10));
     } else if (slot == "none") {
-      out = {{"action", "defer"}, {"code", "host_busy"}, {"due_in_seconds", 15 + jitter(tenant_id, 15)}};
+      out = defer("host_busy", 15 + jitter(tenant_id, 15));
     } else if (slot == "taken") {
-      out = {{"action", "run"}, {"code", nullptr}, {"due_in_seconds", nullptr}};
+      out = {{"action", "run"}, {"code", nullptr}, {"queue_status", nullptr}, {"due_in_seconds", nullptr}};
     } else {
-      out = {{"action", "take_slot"}, {"code", nullptr}, {"due_in_seconds", nullptr}};
+      out = {{"action", "take_slot"}, {"code", nullptr}, {"queue_status", nullptr}, {"due_in_seconds", nullptr}};
     }
   }
   return finish(out, d, tenant_id);
@@ -123,13 +131,16 @@ std::string decide_fleet_job_end_json(std::string_view input) {
   const bool succeeded = !in.contains("error_code") || in["error_code"].is_null();
   const std::string code = string_or(in, "error_code", "internal_error");
   const bool stopping = bool_or(in, "stopping", false);
+  const std::string job = string_or(in, "job", "sync_all");
+  if (job != "sync_all" && job != "repair") d.error("invalid_value", "job", "job must be sync_all or repair");
   std::string outcome;
   if (succeeded) {
     outcome = "completed";
-  } else if (code == "already_running" || code == "unknown_tenant") {
-    outcome = "skipped";  // another run keeps the tenant fresh, or there is no tenant any more
-  } else if (code == "interrupted" && stopping) {
-    outcome = "handed_back";  // stopped at a page boundary by this worker's shutdown: no retry spent
+  } else if (code == "unknown_tenant" || (code == "already_running" && job == "sync_all")) {
+    // No tenant any more; or another run keeps it fresh. A repair was asked for: it waits its turn (retried).
+    outcome = "skipped";
+  } else if (code == "interrupted" && stopping && job == "sync_all") {
+    outcome = "handed_back";  // stopped at a page boundary by this worker's shutdown: due again, no retry spent
   } else if (kDeadAtOnce.count(code) > 0) {
     outcome = "deadletter";
   } else {
@@ -168,35 +179,54 @@ std::string build_fleet_report_json(std::string_view input) {
   struct JobState {
     std::string state = "idle";
     bool later = false;
-    int64_t dead_letters = 0;
   };
-  std::map<std::string, JobState> by_tenant;
-  json queue = {{"depth", 0}, {"running", 0}, {"retrying", 0}, {"deferred", 0}, {"dead_letters", 0}};
+  // Per queue (sync_all, repair): each tenant's queued-or-running job, and the queue's figures.
+  std::map<std::string, std::map<std::string, JobState>> by_queue;
+  std::map<std::string, int64_t> dead_by_tenant;
+  const auto empty_queue = [] {
+    return json{{"depth", 0}, {"running", 0}, {"retrying", 0}, {"deferred", 0}, {"dead_letters", 0}};
+  };
+  json figures = {{"sync_all", empty_queue()}, {"repair", empty_queue()}};
+  const auto add = [&figures](const std::string& queue, const char* key, int64_t n) {
+    figures[queue][key] = figures[queue][key].get<int64_t>() + n;
+  };
+  const auto queue_of = [&d](const json& item, const std::string& path) {
+    const std::string queue = string_or(item, "queue", "sync_all");
+    if (queue == "sync_all" || queue == "repair") return queue;
+    d.error("invalid_value", path, "queue must be sync_all or repair");
+    return std::string();
+  };
   const json jobs = in.contains("jobs") && in["jobs"].is_array() ? in["jobs"] : json::array();
   for (size_t i = 0; i < jobs.size(); ++i) {
     const std::string state = string_or(jobs[i], "state");
-    const std::string path = "jobs[" + std::to_string(i) + "].state";
-    JobState& job = by_tenant[string_or(jobs[i], "tenant_id")];
+    const std::string where = "jobs[" + std::to_string(i) + "]";
+    const std::string queue = queue_of(jobs[i], where + ".queue");
+    if (queue.empty()) continue;
+    JobState& job = by_queue[queue][string_or(jobs[i], "tenant_id")];
     if (state == "active") {
       job.state = "running";
-      queue["running"] = queue["running"].get<int64_t>() + 1;
+      add(queue, "running", 1);
       continue;
     }
     if (state != "created" && state != "retry") {
-      d.error("invalid_value", path, "a queued-or-running job's state is created, retry or active");
+      d.error("invalid_value", where + ".state", "a queued-or-running job's state is created, retry or active");
       continue;
     }
     job.state = state == "retry" ? "retrying" : "queued";
     job.later = bool_or(jobs[i], "later", false);
-    queue["depth"] = queue["depth"].get<int64_t>() + 1;
-    if (state == "retry") queue["retrying"] = queue["retrying"].get<int64_t>() + 1;
-    if (job.later) queue["deferred"] = queue["deferred"].get<int64_t>() + 1;
+    add(queue, "depth", 1);
+    if (state == "retry") add(queue, "retrying", 1);
+    if (job.later) add(queue, "deferred", 1);
   }
+  // Dead letters not yet answered by a later success of the tenant (the host leaves resolved ones out).
   const json dead = in.contains("dead_letters") && in["dead_letters"].is_array() ? in["dead_letters"] : json::array();
   for (size_t i = 0; i < dead.size(); ++i) {
-    const int64_t count = int_or_null(dead[i], "count", "dead_letters[" + std::to_string(i) + "].count", d).value_or(0);
-    by_tenant[string_or(dead[i], "tenant_id")].dead_letters += count;
-    queue["dead_letters"] = queue["dead_letters"].get<int64_t>() + count;
+    const std::string where = "dead_letters[" + std::to_string(i) + "]";
+    const std::string queue = queue_of(dead[i], where + ".queue");
+    const int64_t count = int_or_null(dead[i], "count", where + ".count", d).value_or(0);
+    if (queue.empty()) continue;
+    dead_by_tenant[string_or(dead[i], "tenant_id")] += count;
+    add(queue, "dead_letters", count);
   }
 
   std::vector<double> lags;
@@ -224,12 +254,15 @@ std::string build_fleet_report_json(std::string_view input) {
     const int64_t failures = int_or_null(t, "failures", path + ".failures", d).value_or(0);
     const int64_t since = success.value_or(created.value_or(now));
     const bool stale = enabled && interval && *interval > 0 && (now - since) > kStaleAfterIntervals * *interval * 1000;
-    const JobState job = by_tenant.count(tenant_id) ? by_tenant[tenant_id] : JobState{};
+    const JobState job = by_queue["sync_all"].count(tenant_id) ? by_queue["sync_all"][tenant_id] : JobState{};
+    const JobState repair = by_queue["repair"].count(tenant_id) ? by_queue["repair"][tenant_id] : JobState{};
+    const int64_t dead_letters = dead_by_tenant.count(tenant_id) ? dead_by_tenant[tenant_id] : 0;
     json row = {{"tenant_id", tenant_id},
                 {"slug", string_or(t, "slug")},
                 {"enabled", enabled},
                 {"interval_seconds", interval ? json(*interval) : json(nullptr)},
                 {"state", job.state},
+                {"repair_state", repair.state},
                 {"last_success_at", success ? json(format_iso_ms(*success)) : json(nullptr)},
                 {"last_success_age_seconds",
                  success ? json(static_cast<int64_t>(std::llround((now - *success) / 1000.0))) : json(nullptr)},
@@ -237,19 +270,20 @@ std::string build_fleet_report_json(std::string_view input) {
                 {"failures_24h", failures},
                 {"last_error_code",
                  t.contains("last_error_code") && t["last_error_code"].is_string() ? t["last_error_code"] : json(nullptr)},
-                {"dead_letters", job.dead_letters}};
+                {"dead_letters", dead_letters}};
     bump("tenants");
     if (enabled) bump("scheduled");
     if (interval && !enabled) bump("paused");
     if (stale) bump("stale");
     if (failures > 0) bump("failing");
-    if (job.dead_letters > 0) bump("with_dead_letters");
+    if (dead_letters > 0) bump("with_dead_letters");
     tenants.push_back(std::move(row));
   }
 
   json out = {{"generated_at", format_iso_ms(now)},
               {"queue_ready", queue_ready},
-              {"queue", queue},
+              {"queue", figures["sync_all"]},
+              {"repair_queue", figures["repair"]},
               {"lag_seconds",
                {{"p50", percentile(lags, 0.5)},
                 {"p99", percentile(lags, 0.99)},

@@ -9,7 +9,8 @@ async function chosenTenants(db, opts) {
   const refs = opts.tenant ?? [];
   if (opts.all && refs.length > 0) throw new ScheduleError('usage', 'give --tenant or --all, not both');
   if (!opts.all && refs.length === 0) throw new ScheduleError('usage', 'give --tenant <tenant> (repeatable) or --all');
-  if (opts.all) return (await listTenants(db)).map((t) => t.tenant_id);
+  // --all: every tenant with a MotoPress integration (there is nothing to sync for the others).
+  if (opts.all) return (await listTenants(db)).filter((t) => t.site_url).map((t) => t.tenant_id);
   const ids = [];
   for (const ref of refs) ids.push((await resolveTenant(db, ref)).tenant_id);
   return ids;

@@ -13,10 +13,14 @@ import { processLog } from './process_log.js';
 
 /**
  * Starts a worker on `db` with what it needs to sync any tenant; shared by `worker` and `serve --schedule`.
- * @throws {CipherError} when MPHB_ENCRYPTION_KEY is missing or bad (checked before any job is taken)
+ * @throws {CipherError} when MPHB_ENCRYPTION_KEY is missing or bad, or does not decrypt the stored credentials
+ *   (checked on one of them before any job is taken)
  */
 export async function startWorkerOn(db, { concurrency, settings, log }) {
   const cipher = await createCipher();
+  // A well-formed but wrong key would fail every job it takes: refuse to start instead, on one stored credential.
+  const [sample] = await db.query("select tenant_id from public.integration_configs where integration_type = 'motopress' and is_active limit 1");
+  if (sample) await loadCredentials(db, cipher, sample.tenant_id);
   let core;
   return startFleetWorker({
     db,

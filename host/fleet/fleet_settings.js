@@ -10,6 +10,8 @@ export class FleetSettingsError extends Error {
 // name → [environment variable, default, minimum, maximum]
 const KNOBS = {
   retryLimit: ['MPHB_FLEET_RETRY_LIMIT', 4, 0, 100],
+  // A repair waits out a busy tenant or a backing-off host by retrying: hours of backoff before its dead letter.
+  repairRetryLimit: ['MPHB_FLEET_REPAIR_RETRY_LIMIT', 12, 0, 100],
   retryDelaySeconds: ['MPHB_FLEET_RETRY_DELAY_SECONDS', 30, 0, 86_400],
   retryDelayMaxSeconds: ['MPHB_FLEET_RETRY_DELAY_MAX_SECONDS', 1800, 1, 86_400],
   heartbeatSeconds: ['MPHB_FLEET_HEARTBEAT_SECONDS', 30, 10, 3600],

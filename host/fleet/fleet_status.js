@@ -28,8 +28,9 @@ export async function tenantFacts(db, tenantId = null) {
 }
 
 /**
- * Dead letters per tenant and queue not yet answered: newer than the tenant's last successful Sync All (a
- * tenant that recovered is not flagged for the 30 days its dead letters are kept). Empty before the queue exists.
+ * Dead letters per tenant and queue not yet answered: newer than the tenant's last successful run of that
+ * kind (Sync All for sync_all, a repair for repair), so a tenant that recovered is not flagged for the 30
+ * days its dead letters are kept. Empty before the queue exists.
  * @param {object} db @param {string|null} [tenantId]
  * @returns {Promise<Array<{tenant_id: string, queue: 'sync_all'|'repair', count: number}>>}
  */
@@ -41,7 +42,8 @@ export async function deadLetterFacts(db, tenantId = null) {
     from pgboss.job d
     where d.name in ('sync_all_dlq', 'repair_dlq') and d.state = 'created' and ($1::text is null or d.data->>'tenant_id' = $1::text)
       and d.created_on > coalesce((select max(r.finished_at) from public.sync_runs r
-        where r.tenant_id::text = d.data->>'tenant_id' and r.status = 'succeeded' and r.kind = 'sync-all'), '-infinity')
+        where r.tenant_id::text = d.data->>'tenant_id' and r.status = 'succeeded'
+          and r.kind = case d.name when 'repair_dlq' then 'repair' else 'sync-all' end), '-infinity')
     group by 1, 2`, [tenantId]);
 }
 
@@ -52,8 +54,15 @@ export async function deadLetterFacts(db, tenantId = null) {
  * @returns {Promise<Omit<import('../../js/core.js').FleetReport, 'warnings'|'errors'>>}
  * @throws {Error} code fleet_report_invalid when the core refuses the facts (a bug here, named by path)
  */
+/** Whether the fleet runs: a worker has created the sync_all queue (before that no schedule is a promise). */
+export async function fleetQueueReady(db) {
+  const [{ ready }] = await db.query("select to_regclass('pgboss.queue') is not null and to_regclass('pgboss.job') is not null as ready");
+  if (!ready) return false;
+  return (await db.query("select 1 from pgboss.queue where name = 'sync_all'")).length === 1;
+}
+
 export async function fleetStatus(db, core, { now = new Date() } = {}) {
-  const [{ ready }] = await db.query("select to_regclass('pgboss.job') is not null as ready");
+  const ready = await fleetQueueReady(db);
   const facts = { now: now.toISOString(), queue_ready: ready, lag_window_seconds: LAG_WINDOW_SECONDS, tenants: await tenantFacts(db), jobs: [], dead_letters: [], lags: [] };
   if (ready) {
     // Queued-or-running jobs (at most one per tenant and queue: its singleton key), unanswered dead
@@ -61,8 +70,10 @@ export async function fleetStatus(db, core, { now = new Date() } = {}) {
     facts.jobs = await db.query(`select singleton_key as tenant_id, name as queue, state::text as state, start_after > now() as later
       from pgboss.job where name in ('sync_all', 'repair') and state in ('created', 'retry', 'active')`);
     facts.dead_letters = await deadLetterFacts(db);
+    // First attempts that ran (a retry's wait is backoff, a deferral's is politeness: neither is lag).
     facts.lags = (await db.query(`select extract(epoch from started_on - (data->>'due_at')::timestamptz)::double precision as lag
-      from pgboss.job where name = 'sync_all' and started_on > now() - make_interval(secs => $1) and data ? 'due_at'`, [LAG_WINDOW_SECONDS]))
+      from pgboss.job where name = 'sync_all' and started_on > now() - make_interval(secs => $1) and data ? 'due_at'
+        and retry_count = 0 and coalesce(output->>'outcome', 'running') not in ('deferred', 'skipped')`, [LAG_WINDOW_SECONDS]))
       .map((r) => r.lag);
   }
   const { warnings, errors, ...report } = core.fleetReport(facts);

@@ -102,6 +102,9 @@ export async function startFleetWorker({ db, core, clientFor, settings, concurre
       await new Promise((resolve) => { setTimeout(resolve, 500 + Math.random() * 500); });
       slot = await takeHostSlot(db, lease);
     }
+    // The slot may have been a wait while another sync of the host ran: read the host's backoff again.
+    const backoffNow = await hostBackoff(db, host);
+    facts.host_backoff_until = backoffNow ? backoffNow.until.toISOString() : null;
     decision = decideStart(slot === null ? 'none' : 'taken');
     if (decision.action !== 'run') {
       if (slot !== null) await releaseHostSlot(db, { ...lease, slot }).catch(() => {});
@@ -112,11 +115,15 @@ export async function startFleetWorker({ db, core, clientFor, settings, concurre
     const signal = AbortSignal.any([stopping.signal, ...(job.signal ? [job.signal] : [])]);
     try {
       const client = await clientFor(tenant, {
+        // This sync's share of the host's K requests in flight: every stream, page and record together.
         concurrency: settings.pagesPerSync,
+        maxInFlight: settings.pagesPerSync,
         onRequest: (event) => {
           if (event.event !== 'end') return;
+          // The server's Retry-After as sent (the client itself waits at most a minute before retrying).
           const { back_off_seconds: seconds } = c.decideHostBackoff({
-            status: event.status ?? null, retry_in_ms: event.retryInMs ?? null, min_seconds: settings.hostBackoffSeconds, max_seconds: settings.hostBackoffMaxSeconds,
+            status: event.status ?? null, retry_in_ms: event.retryAfterMs ?? event.retryInMs ?? null,
+            min_seconds: settings.hostBackoffSeconds, max_seconds: settings.hostBackoffMaxSeconds,
           });
           if (seconds === null || seconds === undefined) return;
           backOffHost(db, { host, seconds, reason: `HTTP ${event.status} from ${event.endpoint}` })

@@ -78,9 +78,9 @@ export async function openJobQueue(db, settings, { onError = () => {}, supervise
   for (const [queue, deadLetter] of [[SYNC_QUEUE, DEAD_LETTER_QUEUE], [REPAIR_QUEUE, REPAIR_DEAD_LETTER_QUEUE]]) {
     if (!(await boss.getQueue(deadLetter))) await boss.createQueue(deadLetter, { policy: 'standard', retentionSeconds: 30 * 86_400 });
     if (!(await boss.getQueue(queue))) {
-      await boss.createQueue(queue, { policy: 'exclusive', deadLetter, ...policy });
+      await boss.createQueue(queue, { policy: 'exclusive', deadLetter, ...policy, ...(queue === REPAIR_QUEUE ? { retryLimit: settings.repairRetryLimit } : {}) });
     } else {
-      await boss.updateQueue(queue, { deadLetter, ...policy });
+      await boss.updateQueue(queue, { deadLetter, ...policy, ...(queue === REPAIR_QUEUE ? { retryLimit: settings.repairRetryLimit } : {}) });
     }
   }
   return boss;

@@ -45,7 +45,8 @@ export function parseQuietWindow(text, option = '--quiet') {
  * @param {{intervalSeconds?: number, enabled?: boolean, quiet?: {start, end}|null, quietTz?: string}} change
  *   quiet null clears the window; a new interval gives the tenant its phase in the new interval
  * @returns {Promise<number>} schedules changed
- * @throws {ScheduleError} invalid_time_zone (checked by the database, which applies it)
+ * @throws {ScheduleError} invalid_time_zone (checked by the database, which applies it); no_integration (a
+ *   tenant without a MotoPress integration: nothing to schedule)
  */
 export async function setSchedules(db, tenantIds, change) {
   if (change.quietTz !== undefined) {
@@ -58,12 +59,20 @@ export async function setSchedules(db, tenantIds, change) {
   return db.transaction(async (tx) => {
     let changed = 0;
     for (const tenantId of tenantIds) {
-      // A tenant without an integration has no schedule yet: created here with the defaults.
+      // A schedule is for a tenant with a MotoPress integration (it has one from the integration's trigger;
+      // created here with the defaults if it was removed).
+      const [integration] = await tx.query(`select t.slug, c.tenant_id as integrated from public.tenant_registry t
+        left join public.integration_configs c on c.tenant_id = t.tenant_id and c.integration_type = 'motopress' where t.tenant_id = $1`, [tenantId]);
+      if (!integration?.integrated) throw new ScheduleError('no_integration', `tenant ${integration?.slug ?? tenantId} has no MotoPress integration to sync: no schedule`);
       await tx.query(`insert into public.fleet_schedules (tenant_id, next_due_at)
         values ($1, public.fleet_first_due($1, 900)) on conflict (tenant_id) do nothing`, [tenantId]);
+      // A resumed schedule that fell due while paused is due now (at the next scheduler step), not at the
+      // old time: its lag is measured from the resume.
       const rows = await tx.query(`update public.fleet_schedules set
           interval_seconds = coalesce($2::int, interval_seconds),
-          next_due_at = case when $2::int is null or $2::int = interval_seconds then next_due_at else public.fleet_first_due(tenant_id, $2::int) end,
+          next_due_at = case when $2::int is not null and $2::int <> interval_seconds then public.fleet_first_due(tenant_id, $2::int)
+                             when $3::boolean and not enabled then greatest(next_due_at, now())
+                             else next_due_at end,
           enabled = coalesce($3::boolean, enabled),
           quiet_start = case when $4::boolean then $5::time else quiet_start end,
           quiet_end = case when $4::boolean then $6::time else quiet_end end,

@@ -1,8 +1,9 @@
 // The monitor: invariants I1–I7 (SPEC §2) checked by name with SQL straight against the tables, per
 // tenant, with counts and sample offending ids, plus the age of the last successful sync, whether a
-// scheduled tenant is stale (the core's fleetReport: last success older than 3× its interval), and its
+// scheduled tenant is stale (the core's fleetReport: last success older than 3× its interval, once a fleet
+// worker runs), and its
 // fleet jobs that failed for good (dead letters newer than its last success).
-import { deadLetterFacts, tenantFacts } from '../fleet/fleet_status.js';
+import { deadLetterFacts, fleetQueueReady, tenantFacts } from '../fleet/fleet_status.js';
 
 
 // Each query returns (tenant_id, id) of offending rows; `$1` is the tenant filter (null: all tenants).
@@ -106,7 +107,7 @@ async function defaultCore() {
 export async function checkInvariants(db, tenantId = null, now = new Date(), core = undefined) {
   const facts = await tenantFacts(db, tenantId);
   const judged = (core ?? await defaultCore()).fleetReport({
-    now: now.toISOString(), queue_ready: false, tenants: facts, dead_letters: await deadLetterFacts(db, tenantId),
+    now: now.toISOString(), queue_ready: await fleetQueueReady(db), tenants: facts, dead_letters: await deadLetterFacts(db, tenantId),
   });
   if (judged.errors.length > 0) throw new Error(`monitor: ${judged.errors[0].path}: ${judged.errors[0].message}`);
   const results = new Map(facts.map((t, i) => {

@@ -30,7 +30,9 @@ const COLLECTION_NAME = /^[a-z][a-z_]*$/;
  * @param {string} options.consumerKey
  * @param {string} options.consumerSecret
  * @param {string} [options.tenant] names the tenant in errors (default: the site's host)
- * @param {number} [options.concurrency=4] collection pages in flight at once
+ * @param {number} [options.concurrency=4] pages in flight at once per collection stream
+ * @param {number} [options.maxInFlight] requests in flight at once for the whole client (every stream, page
+ *   and record together; default: no limit beyond `concurrency` per stream) — a fleet worker's host share
  * @param {number} [options.timeoutMs=30000] per attempt, body included
  * @param {number} [options.retries=4] retries after the first attempt
  * @param {number} [options.backoffMs=500] first backoff ceiling (doubles per retry, full jitter)
@@ -44,7 +46,8 @@ const COLLECTION_NAME = /^[a-z][a-z_]*$/;
  * @param {(hostname: string) => Promise<string[]>} [options.resolve] replaces the system resolver for the
  *   policy check and the connect-time lookup (tests point `hotel.test` anywhere without DNS)
  * @param {(info: object) => void} [options.onRequest] {event: 'start'|'end', tenant, method, endpoint, path, attempt,
- *   status?, bytes?, durationMs?, error?, wpCode?, cause?, retryInMs?} — never credentials
+ *   status?, bytes?, durationMs?, error?, wpCode?, cause?, retryInMs?, retryAfterMs?} — never credentials;
+ *   retryAfterMs: the server's Retry-After as sent (the client honours it up to maxRetryAfterMs)
  * @param {'auto'|'basic'|'oauth1'} [options.auth='auto'] auto: Basic over https, OAuth 1.0a over http
  * @param {boolean} [options.allowInsecureHttp=false] the tenant's explicit plain-http opt-in (loopback needs none;
  *   as stored in integration_configs.allow_insecure_http; `allowHttp` is accepted as an alias)
@@ -66,7 +69,7 @@ export function createMotoPressClient(options) {
   const {
     siteUrl, consumerKey, consumerSecret, concurrency = 4, timeoutMs = 30_000, retries = 4, backoffMs = 500,
     maxBackoffMs, maxRetryAfterMs, random = Math.random, sleep = defaultSleep, fetch: replacementFetch, onRequest,
-    auth = 'auto', allowInsecureHttp, allowHttp, allowPrivateNetwork = false, userAgent = DEFAULT_USER_AGENT, resolve,
+    auth = 'auto', allowInsecureHttp, allowHttp, allowPrivateNetwork = false, userAgent = DEFAULT_USER_AGENT, resolve, maxInFlight = Infinity,
   } = options ?? {};
   const httpOptIn = Boolean(allowInsecureHttp ?? allowHttp);
   const addressCheck = replacementFetch === undefined && canUseNodeLookup() ? 'connect' : 'preflight';
@@ -75,6 +78,7 @@ export function createMotoPressClient(options) {
   const tenantName = options?.tenant;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError('concurrency must be an integer ≥ 1');
   if (!(timeoutMs > 0)) throw new TypeError('timeoutMs must be > 0');
+  if (!(maxInFlight === Infinity || (Number.isInteger(maxInFlight) && maxInFlight >= 1))) throw new TypeError('maxInFlight must be an integer ≥ 1');
   if (typeof fetch !== 'function') throw new TypeError('no fetch implementation');
 
   const site = parseSiteUrl(siteUrl);
@@ -93,7 +97,7 @@ export function createMotoPressClient(options) {
 
   const signer = createRequestSigner({ consumerKey, consumerSecret, scheme: site.ok ? site.scheme : 'https', auth: site.ok ? auth : 'oauth1' });
   const runner = createRequestRunner({
-    apiBase: site.ok ? site.apiBase : '', tenant, signer, policy, fetch, timeoutMs, sleep, onRequest, userAgent, redact, preflight,
+    apiBase: site.ok ? site.apiBase : '', tenant, signer, policy, fetch, timeoutMs, sleep, onRequest, userAgent, redact, preflight, maxInFlight,
   });
 
   /**

@@ -24,8 +24,25 @@ export const DEFAULT_USER_AGENT = `mphb-sync/${packageJson.version.split('.').sl
  * @param {string} [o.userAgent]
  * @param {(text: string) => string} o.redact removes credentials from any text
  * @param {(label: string) => Promise<void>} [o.preflight] a check run before the first request (site policy)
+ * @param {number} [o.maxInFlight=Infinity] requests of this client in flight at once, whatever asks for them
+ *   (pages of several collections, single records): a fleet worker's share of a host's limit
  */
-export function createRequestRunner({ apiBase, tenant, signer, policy, fetch, timeoutMs, sleep, onRequest, userAgent = DEFAULT_USER_AGENT, redact, preflight }) {
+export function createRequestRunner({ apiBase, tenant, signer, policy, fetch, timeoutMs, sleep, onRequest, userAgent = DEFAULT_USER_AGENT, redact, preflight, maxInFlight = Infinity }) {
+  // A counting semaphore over the attempts themselves (not the backoff between them).
+  let inFlight = 0;
+  const waiting = [];
+  const acquire = () => {
+    if (inFlight < maxInFlight) {
+      inFlight += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => { waiting.push(resolve); });
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else inFlight -= 1;
+  };
   const notify = (info) => {
     if (!onRequest) return;
     try {
@@ -59,9 +76,16 @@ export function createRequestRunner({ apiBase, tenant, signer, policy, fetch, ti
         Accept: 'application/json',
         'User-Agent': userAgent,
       };
-      onAttempt?.();
-      notify({ event: 'start', tenant, method: 'GET', endpoint: label, path, attempt });
-      const outcome = await exchange({ fetch, url, headers, timeoutMs, signal });
+      await acquire();
+      let outcome;
+      try {
+        if (signal?.aborted) throw abortedError(label, attempt - 1, signal);
+        onAttempt?.();
+        notify({ event: 'start', tenant, method: 'GET', endpoint: label, path, attempt });
+        outcome = await exchange({ fetch, url, headers, timeoutMs, signal });
+      } finally {
+        release();
+      }
       const verdict = classifyOutcome(outcome, { expect, allow404 });
       const bytes = outcome.kind === 'response' ? outcome.bytes.byteLength : 0;
       if (verdict.ok === true) {
@@ -78,6 +102,7 @@ export function createRequestRunner({ apiBase, tenant, signer, policy, fetch, ti
       notify({
         event: 'end', tenant, method: 'GET', endpoint: label, path, attempt, status: verdict.status ?? null, bytes,
         durationMs: outcome.durationMs, error: verdict.code, wpCode: verdict.wpCode ?? null, cause: redact(verdict.cause), retryInMs: delayMs,
+        retryAfterMs: verdict.retryAfterMs ?? null,
       });
       if (!again) return fail(label, attempt, verdict);
       try {

@@ -145,8 +145,8 @@ create trigger fleet_schedule_new_integration after insert on public.integration
 -- Enqueues one job of queue `p_job` — sync_all (what schedules enqueue) or repair (on request) — for
 -- `p_tenant_id` (queued-or-running jobs of the tenant in that queue make it a no-op: the queue's `exclusive`
 -- policy). Job data: {tenant_id, host, due_at}; the job's group is the host, so workers fetch at most
--- `slots` jobs of one host at once. Returns whether a job was added; false too when no worker has ever
--- started (no pgboss schema or no such queue yet).
+-- `slots` jobs of one host at once. Returns whether a job was added; false too for a tenant without an
+-- active MotoPress integration, and when no worker has ever started (no pgboss schema or no such queue yet).
 create or replace function public.fleet_enqueue(p_tenant_id uuid, p_due_at timestamptz default now(), p_job text default 'sync_all')
 returns boolean language plpgsql as $$
 declare
@@ -166,7 +166,7 @@ begin
            q.retry_delay_max, q.expire_seconds, q.deletion_seconds, now() + make_interval(secs => q.retention_seconds),
            q.heartbeat_seconds, q.dead_letter
       from public.integration_configs c cross join pgboss.queue q
-     where c.tenant_id = $1 and c.integration_type = 'motopress' and q.name = $3
+     where c.tenant_id = $1 and c.integration_type = 'motopress' and c.is_active and q.name = $3
     on conflict do nothing$q$ using p_tenant_id, p_due_at, p_job;
   get diagnostics added = row_count;
   return added > 0;

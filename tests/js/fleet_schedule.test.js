@@ -6,6 +6,7 @@
 // that step, or, inside its quiet window, at its first slot (of at most 15 min) after the window. Due
 // times are checked exactly, against slots computed here from the phase formula. Against PGlite and
 // PostgreSQL; "now" is steered through the database state (due times, quiet windows), never by sleeping.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -267,6 +268,13 @@ describe.each(databaseKinds())('schedules (%s)', (kind) => {
     expect(due - toUs(created)).toBeLessThanOrEqual(900 * SECOND);
   });
 
+  test('a tenant without a MotoPress integration gets no schedule: refused by name, nothing changed', async () => {
+    const id = randomUUID();
+    await db.query("insert into public.tenant_registry (tenant_id, slug, name) values ($1, $2, 'Bare')", [id, `bare-${id.slice(0, 8)}`]);
+    await expect(setSchedules(db, [id], { intervalSeconds: 60 })).rejects.toMatchObject({ code: 'no_integration', message: expect.stringContaining(`bare-${id.slice(0, 8)}`) });
+    expect(await listSchedules(db, id)).toEqual([]);
+  });
+
   test('fleet_next_slot: the first of the tenant\'s slots (phase + n × interval) strictly after the instant (seeded cases)', async () => {
     const rand = prng(1402);
     const [{ now }] = await db.query('select extract(epoch from now())::text as now');
@@ -407,6 +415,17 @@ describe.each(databaseKinds())('the scheduler step, fleet_enqueue_due (%s)', (ki
     await db.query('delete from pgboss.job where name = $1', [SYNC_QUEUE]);
   });
 
+  test('a tenant whose integration is deactivated is not enqueued (by the step or by hand); active again, it is', async () => {
+    const off = await addHotel(db);
+    await db.query("update public.integration_configs set is_active = false where tenant_id = $1", [off]);
+    await setDue(db, off, 5);
+    expect(await step(db)).toBe(0);
+    expect(await db.query('select public.fleet_enqueue($1) as added', [off])).toEqual([{ added: false }]);
+    expect(await jobsOf(db)).toEqual([]);
+    await db.query("update public.integration_configs set is_active = true where tenant_id = $1", [off]);
+    expect(await db.query('select public.fleet_enqueue($1) as added', [off])).toEqual([{ added: true }]);
+  });
+
   test('one job per due tenant (tenant, host, due time); not-due tenants wait; a second step adds none', async () => {
     const a = await addHotel(db, { siteUrl: 'https://Shared.Example:443/one/' });
     const b = await addHotel(db, { siteUrl: 'https://shared.example/two/' });
@@ -507,12 +526,16 @@ describe.each(databaseKinds())('the scheduler step, fleet_enqueue_due (%s)', (ki
     expect((await dueOf(db, paused)).due).toBe(before.due);
 
     await setSchedules(db, [paused], { enabled: true });
+    // Resumed 3 h after it fell due: due now (its lag counts from the resume, not from 3 h ago).
+    const resumed = (await dueOf(db, paused)).us;
+    expect(resumed - before.us).toBeGreaterThan(3 * 3600 * SECOND - 60 * SECOND);
     const { added, at } = await stepAt(db);
+    expect(resumed).toBeLessThanOrEqual(at);
     expect(added).toBe(1);
     const jobs = await jobsOf(db);
     expect(jobs.map((j) => j.data.tenant_id)).toEqual([running, paused]);
-    expect(isoUs(jobs[1].dueUs)).toBe(isoUs(before.us));
-    // 3 h late at 15 min: one job, the twelve missed slots skipped, due at the first slot after the step.
+    expect(isoUs(jobs[1].dueUs)).toBe(isoUs(resumed));
+    // One job, the twelve slots missed while paused skipped, due at the first slot after the step.
     const due = (await dueOf(db, paused)).us;
     expect(isoUs(due)).toBe(isoUs(slotAfter(await phaseUs(db, paused, 900), 900, at)));
     expect(due - before.us).toBeGreaterThan(3 * 3600 * SECOND);

@@ -102,10 +102,21 @@ describe.each(databaseKinds())('fleet status on %s', (kind) => {
     ]);
     const validate = schemaValidator();
     expect(validate(body)).toBe(true);
+    // No worker has run yet: a schedule is no promise, so an old last success is not stale (the monitor
+    // stays green for platforms that do not run the fleet).
+    await setSchedules(h.db, [other.tenant_id], { intervalSeconds: 60 });
+    await h.db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at, finished_at)
+      values (gen_random_uuid(), $1, 'sync-all', 'succeeded', now() - interval '2 hours', now() - interval '2 hours')`, [other.tenant_id]);
+    const { checkInvariants } = await import('../../host/monitor/invariant_checks.js');
+    const monitor = await checkInvariants(h.db, other.tenant_id);
+    expect(monitor.tenants[0]).toMatchObject({ ok: true, stale: false, schedule: { enabled: true, interval_seconds: 60 } });
+    expect((await get(bearer(token))).body.tenants.find((t) => t.slug === 'other')).toMatchObject({ stale: false, last_success_age_seconds: expect.any(Number) });
+    await h.db.query("delete from public.sync_runs where tenant_id = $1", [other.tenant_id]);
+    await setSchedules(h.db, [other.tenant_id], { intervalSeconds: 900 });
   });
 
   test('queued, running and dead-lettered jobs, failures and lag are counted from the queue itself', async () => {
-    boss = await openJobQueue(h.db, fleetSettings({ retryLimit: 0, heartbeatSeconds: 10, monitorSeconds: 60 }), { supervise: false });
+    boss = await openJobQueue(h.db, fleetSettings({ retryLimit: 0, repairRetryLimit: 0, heartbeatSeconds: 10, monitorSeconds: 60 }), { supervise: false });
     await h.syncAll('indo');
     // indo: one job, taken (running); other: one job, failed with no retries left → its dead letter.
     const enqueue = async (tenantId) => (await h.db.query("select public.fleet_enqueue($1, now() - interval '2 seconds') as added", [tenantId]))[0].added;
@@ -138,6 +149,20 @@ describe.each(databaseKinds())('fleet status on %s', (kind) => {
     expect(dlq.data.tenant_id).toBe(other.tenant_id);
     expect(schemaValidator()(body)).toBe(true);
 
+    // A repair that failed for good is answered only by a later successful repair, not by a Sync All.
+    expect(await h.db.query("select public.fleet_enqueue($1, now(), 'repair') as added", [indo.tenant_id])).toEqual([{ added: true }]);
+    const [repairJob] = await boss.fetch('repair');
+    await boss.fail('repair', repairJob.id, { code: 'repair_incomplete' });
+    const indoDead = async () => (await get(bearer(token))).body.tenants.find((t) => t.slug === 'indo').dead_letters;
+    expect(await indoDead()).toBe(1);
+    expect((await get(bearer(token))).body.repair_queue).toMatchObject({ dead_letters: 1 });
+    await h.syncAll('indo');
+    expect(await indoDead()).toBe(1);
+    await h.db.query(`insert into public.sync_runs (id, tenant_id, kind, status, started_at, finished_at)
+      values (gen_random_uuid(), $1, 'repair', 'succeeded', now(), now() + interval '1 second')`, [indo.tenant_id]);
+    expect(await indoDead()).toBe(0);
+    ({ body } = await get(bearer(token)));
+
     // The CLI prints the same document, and exits 1 while a dead letter waits.
     if (kind === 'postgres') {
       const r = await runCli(['fleet', 'status', '--json'], { env: cliEnv() });
@@ -155,7 +180,7 @@ describe.each(databaseKinds())('fleet status on %s', (kind) => {
     await setSchedules(h.db, [indo.tenant_id], { intervalSeconds: 60 });
     // The last success 170 s ago: within 3 × 60 s. Then 190 s ago: stale.
     const age = (seconds) => h.db.query(`update public.sync_runs set finished_at = now() - make_interval(secs => $2)
-      where tenant_id = $1 and status = 'succeeded'`, [indo.tenant_id, seconds]);
+      where tenant_id = $1 and status = 'succeeded' and kind = 'sync-all'`, [indo.tenant_id, seconds]);
     const { checkInvariants } = await import('../../host/monitor/invariant_checks.js');
     await age(170);
     let report = await checkInvariants(h.db, indo.tenant_id);

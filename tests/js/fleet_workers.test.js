@@ -373,6 +373,10 @@ describePostgres('fleet workers: real worker processes on PostgreSQL', () => {
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(/no queue yet: start a worker first/);
     expect((await runCli(['fleet', 'enqueue', '--job', 'vacuum', '--all'], { env })).code).toBe(2);
+    // A worker whose key does not decrypt the stored credentials refuses to start (it would fail every job).
+    const wrongKey = await runCli(['worker'], { env: { ...env, MPHB_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') } });
+    expect(wrongKey.code).toBe(2);
+    expect(wrongKey.stderr).toMatch(/cannot be decrypted with this MPHB_ENCRYPTION_KEY/);
 
     const worker = fleet.startWorker('A', { MPHB_FLEET_HOST_REQUESTS: '8' });
     await workerStarted(worker);

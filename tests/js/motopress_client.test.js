@@ -346,6 +346,49 @@ describe('concurrency and streaming', () => {
 // ---------------------------------------------------------------------------------------------------------
 // On a hotel of their own: a fault scheduled @N counts the hotel's requests, and a request another test
 // aborted can still arrive after it ended.
+describe('requests in flight for the whole client (maxInFlight: a fleet worker\'s share of a host)', () => {
+  // The real simulator, slowed; the transport counts requests on the wire at once (it delegates to fetch).
+  async function mostInFlight(maxInFlight) {
+    let out = 0;
+    let most = 0;
+    const counting = async (url, init) => {
+      out += 1;
+      most = Math.max(most, out);
+      try {
+        const response = await fetch(url, init);
+        // The whole body is part of the request: read it before this one counts as done.
+        return new Response(await response.arrayBuffer(), { status: response.status, headers: response.headers });
+      } finally {
+        out -= 1;
+      }
+    };
+    sim.setFaults('indo:*:latency=40');
+    try {
+      const { client } = setup('indo', { fetch: counting, concurrency: 4, ...(maxInFlight ? { maxInFlight } : {}) });
+      // What one sync asks for at once: two collections and the bookings stream, each up to 4 pages, and records.
+      const [types, units, bookings] = await Promise.all([
+        client.getCollection('accommodation_types', { query: { per_page: 1 } }), client.getCollection('accommodations', { query: { per_page: 2 } }),
+        client.getCollection('bookings'), client.getOne('bookings', liveIds('indo')[0]), client.getOne('bookings', liveIds('indo')[1]),
+      ]);
+      expect(sortedIds(bookings.records)).toEqual(liveIds('indo'));
+      expect(types.records.length).toBeGreaterThan(1);
+      expect(units.records.length).toBeGreaterThan(2);
+      return most;
+    } finally {
+      sim.setFaults('');
+    }
+  }
+
+  test('at most maxInFlight requests are on the wire at once, whatever asks for them; without it, each stream has its own concurrency', async () => {
+    expect(await mostInFlight(2)).toBe(2);
+    expect(await mostInFlight(undefined)).toBeGreaterThan(4);
+  });
+
+  test('maxInFlight must be a whole number ≥ 1', () => {
+    for (const bad of [0, -1, 1.5, NaN, '2']) expect(() => setup('indo', { maxInFlight: bad })).toThrow(/maxInFlight must be an integer ≥ 1/);
+  });
+});
+
 describe('retries: each fault recovers', () => {
   test.each([
     ['status=503@2', 'page 2 answers 503 once'],

@@ -95,13 +95,13 @@ TEST(FleetJobEnd, TheOutcomeTable) {
       {nullptr, false, "completed", "completed"},
       {"already_running", false, "skipped", "completed"},
       {"unknown_tenant", true, "skipped", "completed"},
+      {"no_integration", false, "skipped", "completed"},
+      {"integration_inactive", false, "skipped", "completed"},
       {"interrupted", true, "handed_back", "completed"},
       {"interrupted", false, "failed", "failed"},  // the queue's own signal (claim lost): retried
       {"motopress_unauthorized", false, "deadletter", "deadletter"},
-      {"no_integration", false, "deadletter", "deadletter"},
-      {"integration_inactive", false, "deadletter", "deadletter"},
-      {"decrypt_failed", false, "deadletter", "deadletter"},
-      {"bad_ciphertext", false, "deadletter", "deadletter"},
+      {"decrypt_failed", false, "failed", "failed"},  // maybe this worker's key: retried, elsewhere too
+      {"bad_ciphertext", false, "failed", "failed"},
       {"motopress_error", false, "failed", "failed"},
       {"motopress_error", true, "failed", "failed"},
       {"database_error", false, "failed", "failed"},
@@ -113,7 +113,7 @@ TEST(FleetJobEnd, TheOutcomeTable) {
     const json out = end({{"error_code", c.code}, {"stopping", c.stopping}});
     EXPECT_EQ(out["outcome"], c.outcome) << c.code.dump() << " stopping " << c.stopping;
     EXPECT_EQ(out["queue_status"], c.queue) << c.code.dump();
-    EXPECT_EQ(out["due_in_seconds"], std::string(c.outcome) == "handed_back" ? json(0) : json(nullptr));
+    EXPECT_EQ(out["due_in_seconds"], std::string(c.outcome) == "handed_back" ? json(5) : json(nullptr));
     EXPECT_TRUE(out["errors"].empty());
   }
   EXPECT_FALSE(end({{"error_code", 42}})["errors"].empty());
@@ -222,6 +222,18 @@ TEST(FleetReport, RepairJobsAreTheirOwnQueueAndTheirDeadLettersCountForTheTenant
                        {"tenants", json::array()},
                        {"jobs", {{{"tenant_id", "a"}, {"queue", "backup"}, {"state", "created"}}}}})["errors"]
                    .empty());
+}
+
+TEST(FleetReport, NothingIsStaleBeforeTheFleetRuns) {
+  const json out = report(
+      {{"now", kNow},
+       {"queue_ready", false},
+       {"tenants",
+        {tenant("old", true, 900, "2026-11-01T00:00:00.000Z"), tenant("never", true, 60, nullptr, "2026-11-01T00:00:00.000Z")}}});
+  ASSERT_TRUE(out["errors"].empty());
+  EXPECT_EQ(out["tenants"][0]["stale"], false);
+  EXPECT_EQ(out["tenants"][1]["stale"], false);
+  EXPECT_EQ(out["totals"]["stale"], 0);
 }
 
 TEST(FleetReport, NoJobsNoLag) {

@@ -18,9 +18,14 @@ namespace {
 
 constexpr int64_t kStaleAfterIntervals = 3;
 
-// Codes after which retrying cannot help until someone acts: the job goes to its dead letter at once.
-const std::set<std::string> kDeadAtOnce = {"motopress_unauthorized", "no_integration", "integration_inactive", "bad_ciphertext",
-                                           "decrypt_failed"};
+// Codes after which retrying cannot help until someone acts: the job goes to its dead letter at once. (A
+// credential that does not decrypt may be the worker's wrong key, not the tenant's: retried, elsewhere too.)
+const std::set<std::string> kDeadAtOnce = {"motopress_unauthorized"};
+// Codes that mean there is nothing to sync: the tenant or its active integration is gone since the enqueue.
+const std::set<std::string> kNothingToDo = {"unknown_tenant", "no_integration", "integration_inactive"};
+// A handed-back tenant is due again this long after: once the job queue has settled the job (an exclusive
+// queue refuses a new job while the old one is still active).
+constexpr int64_t kHandBackSeconds = 5;
 
 // Reads `input[key]` as an ISO-8601 UTC time; absent or null → nullopt (an error when required).
 std::optional<int64_t> read_time(const json& object, const char* key, const std::string& path, bool required, Diagnostics& d) {
@@ -136,7 +141,7 @@ std::string decide_fleet_job_end_json(std::string_view input) {
   std::string outcome;
   if (succeeded) {
     outcome = "completed";
-  } else if (code == "unknown_tenant" || (code == "already_running" && job == "sync_all")) {
+  } else if (kNothingToDo.count(code) > 0 || (code == "already_running" && job == "sync_all")) {
     // No tenant any more; or another run keeps it fresh. A repair was asked for: it waits its turn (retried).
     outcome = "skipped";
   } else if (code == "interrupted" && stopping && job == "sync_all") {
@@ -148,7 +153,7 @@ std::string decide_fleet_job_end_json(std::string_view input) {
   }
   const std::string queue_status = outcome == "failed" || outcome == "deadletter" ? outcome : "completed";
   json out = {{"outcome", outcome}, {"queue_status", queue_status}, {"due_in_seconds", nullptr}};
-  if (outcome == "handed_back") out["due_in_seconds"] = 0;
+  if (outcome == "handed_back") out["due_in_seconds"] = kHandBackSeconds;
   return finish(out, d, string_or(in, "tenant_id"));
 }
 
@@ -253,7 +258,9 @@ std::string build_fleet_report_json(std::string_view input) {
     const auto success = read_time(t, "last_success_at", path + ".last_success_at", false, d);
     const int64_t failures = int_or_null(t, "failures", path + ".failures", d).value_or(0);
     const int64_t since = success.value_or(created.value_or(now));
-    const bool stale = enabled && interval && *interval > 0 && (now - since) > kStaleAfterIntervals * *interval * 1000;
+    // Only a fleet that runs (its queue exists: a worker started) makes a schedule a promise to keep.
+    const bool stale =
+        queue_ready && enabled && interval && *interval > 0 && (now - since) > kStaleAfterIntervals * *interval * 1000;
     const JobState job = by_queue["sync_all"].count(tenant_id) ? by_queue["sync_all"][tenant_id] : JobState{};
     const JobState repair = by_queue["repair"].count(tenant_id) ? by_queue["repair"][tenant_id] : JobState{};
     const int64_t dead_letters = dead_by_tenant.count(tenant_id) ? dead_by_tenant[tenant_id] : 0;

@@ -40,7 +40,8 @@ std::string decide_host_backoff_json(std::string_view input);
 //   …]}
 // → {generated_at, queue_ready, queue (sync_all's figures), repair_queue, lag_seconds, totals, tenants: [{…, state,
 // repair_state, dead_letters (both queues), stale, …}]}
-// A scheduled tenant is stale when its last success (never: its creation) is older than 3 × its interval.
+// A scheduled tenant is stale when its last success (never: its creation) is older than 3 × its interval — once
+// the fleet runs (queue_ready: a worker created the queue); before that no schedule is a promise.
 std::string build_fleet_report_json(std::string_view input);
 
 }  // namespace mphb

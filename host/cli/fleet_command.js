@@ -64,11 +64,9 @@ Exit: 0 queued (or already queued), 1 no queue yet, 2 bad job or unknown tenant.
             process.stderr.write('mphb-sync fleet enqueue: no queue yet: start a worker first (mphb-sync worker), which creates it\n');
             return EXIT_PROBLEMS;
           }
-          let added = 0;
-          for (const t of tenants) {
-            const [{ queued }] = await db.query('select public.fleet_enqueue($1, now(), $2) as queued', [t.tenant_id, job]);
-            if (queued) added += 1;
-          }
+          // One statement for all of them (--all over a fleet of thousands).
+          const [{ added }] = await db.query(`select count(*) filter (where public.fleet_enqueue(i.id, now(), $2))::int as added
+            from unnest(string_to_array($1::text, ',')::uuid[]) as i(id)`, [tenants.map((t) => t.tenant_id).join(','), job]);
           const result = { job: opts.job, added, already_queued: tenants.length - added, tenants: tenants.map((t) => t.slug) };
           process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${opts.job}: ${added} queued, ${result.already_queued} already queued or running\n`);
           return EXIT_OK;

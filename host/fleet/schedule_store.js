@@ -56,35 +56,36 @@ export async function setSchedules(db, tenantIds, change) {
       throw new ScheduleError('invalid_time_zone', `--tz "${change.quietTz}" is not a time zone the database knows (e.g. UTC, Europe/Berlin)`);
     }
   }
+  // Set-based: three statements whatever the number of tenants (`--all` over a fleet of thousands).
+  const ids = tenantIds.join(',');
+  const idList = "select unnest(string_to_array($1::text, ','))::uuid as tenant_id";
   return db.transaction(async (tx) => {
-    let changed = 0;
-    for (const tenantId of tenantIds) {
-      // A schedule is for a tenant with a MotoPress integration (it has one from the integration's trigger;
-      // created here with the defaults if it was removed).
-      const [integration] = await tx.query(`select t.slug, c.tenant_id as integrated from public.tenant_registry t
-        left join public.integration_configs c on c.tenant_id = t.tenant_id and c.integration_type = 'motopress' where t.tenant_id = $1`, [tenantId]);
-      if (!integration?.integrated) throw new ScheduleError('no_integration', `tenant ${integration?.slug ?? tenantId} has no MotoPress integration to sync: no schedule`);
-      await tx.query(`insert into public.fleet_schedules (tenant_id, next_due_at)
-        values ($1, public.fleet_first_due($1, 900)) on conflict (tenant_id) do nothing`, [tenantId]);
-      // A resumed schedule that fell due while paused is due now (at the next scheduler step), not at the
-      // old time: its lag is measured from the resume.
-      const rows = await tx.query(`update public.fleet_schedules set
-          interval_seconds = coalesce($2::int, interval_seconds),
-          next_due_at = case when $2::int is not null and $2::int <> interval_seconds then public.fleet_first_due(tenant_id, $2::int)
-                             when $3::boolean and not enabled then greatest(next_due_at, now())
-                             else next_due_at end,
-          enabled = coalesce($3::boolean, enabled),
-          quiet_start = case when $4::boolean then $5::time else quiet_start end,
-          quiet_end = case when $4::boolean then $6::time else quiet_end end,
-          quiet_tz = coalesce($7::text, quiet_tz),
-          updated_at = now()
-        where tenant_id = $1 returning tenant_id`, [
-        tenantId, change.intervalSeconds ?? null, change.enabled ?? null, change.quiet !== undefined,
-        change.quiet?.start ?? null, change.quiet?.end ?? null, change.quietTz ?? null,
-      ]);
-      changed += rows.length;
-    }
-    return changed;
+    // A schedule is for a tenant with a MotoPress integration (it has one from the integration's trigger;
+    // created here with the defaults if it was removed).
+    const [bare] = await tx.query(`select coalesce(t.slug, i.tenant_id::text) as name from (${idList}) i
+        left join public.tenant_registry t on t.tenant_id = i.tenant_id
+        left join public.integration_configs c on c.tenant_id = i.tenant_id and c.integration_type = 'motopress'
+      where c.tenant_id is null limit 1`, [ids]);
+    if (bare) throw new ScheduleError('no_integration', `tenant ${bare.name} has no MotoPress integration to sync: no schedule`);
+    await tx.query(`insert into public.fleet_schedules (tenant_id, next_due_at)
+      select i.tenant_id, public.fleet_first_due(i.tenant_id, 900) from (${idList}) i on conflict (tenant_id) do nothing`, [ids]);
+    // A resumed schedule that fell due while paused is due now (at the next scheduler step), not at the
+    // old time: its lag is measured from the resume.
+    const rows = await tx.query(`update public.fleet_schedules set
+        interval_seconds = coalesce($2::int, interval_seconds),
+        next_due_at = case when $2::int is not null and $2::int <> interval_seconds then public.fleet_first_due(tenant_id, $2::int)
+                           when $3::boolean and not enabled then greatest(next_due_at, now())
+                           else next_due_at end,
+        enabled = coalesce($3::boolean, enabled),
+        quiet_start = case when $4::boolean then $5::time else quiet_start end,
+        quiet_end = case when $4::boolean then $6::time else quiet_end end,
+        quiet_tz = coalesce($7::text, quiet_tz),
+        updated_at = now()
+      where tenant_id in (${idList}) returning tenant_id`, [
+      ids, change.intervalSeconds ?? null, change.enabled ?? null, change.quiet !== undefined,
+      change.quiet?.start ?? null, change.quiet?.end ?? null, change.quietTz ?? null,
+    ]);
+    return rows.length;
   });
 }
 
